@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CalcinosisConfig(AppConfig):
+    name = "calcinosis"
+    verbose_name = "Reference: knowledge of calcinosis cutis"

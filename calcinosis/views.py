@@ -1,0 +1,120 @@
+from html import unescape
+
+from django.contrib.auth import login
+from django.db import connection
+from django.db.models import Q
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import strip_tags
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from calcinosis import search
+from calcinosis.calculator import THRESHOLD_MG2_DL2, THRESHOLD_MMOL2_L2, Unit, ca_p_product
+from calcinosis.forms import CalculatorForm, SearchForm, SignupForm
+from calcinosis.models import CalcinosisType, Differential, Section
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    sections = Section.objects.published().only("slug", "title", "summary", "order")
+    types = CalcinosisType.objects.select_related("section").only("slug", "name", "summary", "section__slug")
+    return render(request, "calcinosis/home.html", {"sections": sections, "types": types})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+# accounts
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("home")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+# reference
+
+
+def _contents() -> list[Section]:
+    return list(Section.objects.published().only("slug", "title", "order"))
+
+
+@require_GET
+def reference_index(request: HttpRequest) -> HttpResponse:
+    sections = Section.objects.published().only("slug", "title", "summary", "order")
+    return render(request, "calcinosis/reference_index.html", {"sections": sections, "search_form": SearchForm()})
+
+
+@require_GET
+def reference_section(request: HttpRequest, slug: str) -> HttpResponse:
+    section = get_object_or_404(Section.objects.published(), slug=slug)
+    contents = _contents()
+    position = next(i for i, s in enumerate(contents) if s.pk == section.pk)
+    ctype = (
+        CalcinosisType.objects.filter(section=section).prefetch_related("conditions__section", "sites__section").first()
+    )
+    context = {
+        "section": section,
+        "contents": contents,
+        "previous": contents[position - 1] if position > 0 else None,
+        "next": contents[position + 1] if position + 1 < len(contents) else None,
+        "ctype": ctype,
+        "differentials": Differential.objects.select_related("section") if ctype else [],
+        "search_form": SearchForm(),
+    }
+    return render(request, "calcinosis/section.html", context)
+
+
+@require_GET
+def reference_search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    words = form.words()
+    hits = []
+    if words:
+        sections = Section.objects.published()
+        for word in words:
+            sections = sections.filter(Q(title__icontains=word) | Q(body__icontains=word))
+        for section in sections:
+            text = unescape(strip_tags(section.body_html))
+            hits.append((search.score(section.title, text, words), section, search.passage(text, words)))
+        hits.sort(key=lambda hit: (-hit[0], hit[1].order))
+    context = {"search_form": form, "words": words, "hits": [(s, p) for _, s, p in hits]}
+    return render(request, "calcinosis/search.html", context)
+
+
+@require_GET
+def calculator(request: HttpRequest) -> HttpResponse:
+    form = CalculatorForm(request.GET or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        result = ca_p_product(calcium=data["calcium"], phosphate=data["phosphate"], unit=Unit(data["unit"]))
+    context = {
+        "form": form,
+        "result": result,
+        "threshold_mg": THRESHOLD_MG2_DL2,
+        "threshold_mmol": THRESHOLD_MMOL2_L2,
+        "search_form": SearchForm(),
+    }
+    template = "calcinosis/calculator.html"
+    if request.htmx:
+        template += "#result"
+    return render(request, template, context)

@@ -1,0 +1,74 @@
+"""Guards over the whole site: migrations, one <h1> per page, every named URL accounted for."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.utils import OperationalError
+from django.urls import get_resolver
+
+from tests.pages import STATIC_PAGES, all_pages
+
+H1 = re.compile(rb"<h1[\s>]")
+
+
+def test_no_pending_migrations(db):
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+
+
+@pytest.mark.django_db
+def test_every_page_has_exactly_one_h1(client, learner):
+    pages = all_pages()
+    assert len(pages) > 20
+    for path, audience in pages:
+        if audience == "learner":
+            client.force_login(learner)
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert len(H1.findall(response.content)) == 1, path
+        client.logout()
+
+
+def test_every_named_url_without_arguments_is_listed():
+    """A new page must be added to tests/pages.py so the guards cover it."""
+    skipped = {"healthz", "logout", "admin"}
+    listed = {name for name, _ in STATIC_PAGES}
+    names = set()
+    resolver = get_resolver()
+    for key, values in resolver.reverse_dict.items():
+        if isinstance(key, str) and not values[0][0][1]:
+            names.add(key)
+    for namespace, (_, sub) in resolver.namespace_dict.items():
+        if namespace == "admin":
+            continue
+        for key, values in sub.reverse_dict.items():
+            if isinstance(key, str) and not values[0][0][1]:
+                names.add(f"{namespace}:{key}")
+    assert names - skipped - listed == set()
+
+
+def test_healthz_answers_when_the_database_does(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_rejects_post(client, db):
+    assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_reports_a_dead_database(client, db, monkeypatch):
+    class DeadConnection:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr("calcinosis.views.connection", DeadConnection())
+    assert client.get("/healthz").status_code == 503
+
+
+def test_unknown_page_is_a_friendly_404(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content

