@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "calcinosis.context_processors.navigation",
+                "quizzes.context_processors.review_due",
             ],
         },
     },

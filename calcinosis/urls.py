@@ -29,6 +29,8 @@ urlpatterns = [
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # reference
     path("reference/", include(reference_patterns)),
+    # quizzes, progress and review
+    path("", include("quizzes.urls")),
     # instructors
     path("admin/", admin.site.urls),
 ]

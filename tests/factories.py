@@ -24,3 +24,42 @@ class SectionFactory(factory.django.DjangoModelFactory):
     summary = "A section made by a test."
     body = "## Heading\n\nSome text about calcium."
     sources = "- A test reference"
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "quizzes.Question"
+
+    slug = factory.Sequence(lambda n: f"test-question-{n}")
+    kind = "single"
+    topic = "type"
+    stem = "A test stem: which type?"
+    teaching_point = "A test teaching point."
+
+
+class ChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "quizzes.Choice"
+
+    question = factory.SubFactory(QuestionFactory)
+    order = factory.Sequence(lambda n: n)
+    text = factory.Sequence(lambda n: f"Option {n}")
+    is_correct = False
+    explanation = "Because."
+
+
+def question_with_choices(correct: int = 1, wrong: int = 3, **kwargs):
+    """A published question with `correct` right and `wrong` wrong options, right ones first."""
+    question = QuestionFactory(**kwargs)
+    for i in range(correct + wrong):
+        ChoiceFactory(question=question, is_correct=i < correct, order=i)
+    return question
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "quizzes.Attempt"
+
+    learner = factory.SubFactory(UserFactory)
+    mode = "tutor"
+    topics = factory.LazyFunction(lambda: ["type"])

@@ -14,6 +14,9 @@ STATIC_PAGES = [
     ("signup", "anyone"),
     ("password_change", "learner"),
     ("password_change_done", "learner"),
+    ("quizzes:index", "learner"),
+    ("quizzes:progress", "learner"),
+    ("quizzes:review", "learner"),
 ]
 
 # Pages with query strings that show more of the page (results, errors).
@@ -33,3 +36,45 @@ def all_pages() -> list[tuple[str, str]]:
     """(path, audience) for every page; needs the database."""
     named = [(reverse(name), audience) for name, audience in STATIC_PAGES]
     return named + [(path, "anyone") for path in EXTRA_PATHS + section_paths()]
+
+
+def quiz_pages(learner) -> list[str]:
+    """Make a learner's quiz history with every kind of question, answered and not; return its pages."""
+    from quizzes import services
+    from quizzes.models import Kind, Question
+
+    picked = [Question.objects.published().filter(kind=kind).first() for kind in Kind.values]
+    questions = [q for q in picked if q is not None]
+    if len(questions) < len(Kind.values):
+        questions = _factory_questions()
+    ids = [q.pk for q in questions]
+    tutor = services.attempt_start(learner=learner, topics=[], size=len(ids), question_ids=ids)
+    for question in questions[:2]:
+        correct = [c.pk for c in question.choices.all() if c.is_correct]
+        services.response_record(
+            attempt=tutor, question=question, choice_ids=correct, value=question.answer, certainty="sure"
+        )
+    exam = services.attempt_start(learner=learner, topics=[], size=len(ids), mode="exam", question_ids=ids)
+    services.attempt_finish(attempt=exam)
+    pages = [f"/quizzes/attempts/{tutor.pk}/{n}/" for n in range(1, len(ids) + 1)]
+    return pages + [f"/quizzes/attempts/{exam.pk}/results/", f"/quizzes/attempts/{exam.pk}/2/"]
+
+
+def _factory_questions():
+    from decimal import Decimal
+
+    from calcinosis.models import BodySite
+    from quizzes.models import Choice
+    from tests.factories import QuestionFactory, question_with_choices
+
+    bodymap = QuestionFactory(kind="bodymap", topic="distribution", slug="pages-bodymap")
+    for i, site in enumerate(BodySite.objects.order_by("order")):
+        Choice.objects.create(question=bodymap, order=i, text=site.name, site=site, is_correct=i < 3)
+    return [
+        question_with_choices(slug="pages-single"),
+        question_with_choices(correct=2, kind="multiple", slug="pages-multiple"),
+        bodymap,
+        QuestionFactory(
+            kind="numeric", topic="laboratory", answer=Decimal(80), tolerance=Decimal("0.5"), unit="mg²/dL²"
+        ),
+    ]

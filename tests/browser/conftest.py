@@ -20,7 +20,20 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(autouse=True)
+def starter_content(transactional_db):
+    """The live server's tests run in real transactions, so each test's data is flushed after it; load the
+    starter content again (idempotent) instead of relying on a serialized copy of the database."""
+    from django.apps import apps
+
+    from calcinosis import starter as reference
+    from quizzes import starter as bank
+
+    reference.load(apps)
+    bank.load(apps)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-GROUP = "Instructors"
+from calcinosis.authoring import GROUP
 
 
 class Command(BaseCommand):

@@ -1,0 +1,97 @@
+from django import forms
+
+from quizzes.models import Attempt, Certainty, Choice, Kind, Question, Topic
+
+
+class QuizBuilderForm(forms.Form):
+    topics = forms.MultipleChoiceField(
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Topic.TYPE, Topic.DISTRIBUTION, Topic.DIFFERENTIAL],
+        error_messages={"required": "Pick at least one topic."},
+    )
+    size = forms.IntegerField(
+        label="Number of questions",
+        min_value=1,
+        max_value=100,
+        initial=10,
+        error_messages={"min_value": "Ask for at least one question.", "max_value": "At most 100 questions a quiz."},
+    )
+    pool = forms.ChoiceField(label="Questions from", choices=Attempt.Pool.choices, initial=Attempt.Pool.ALL)
+    mode = forms.ChoiceField(
+        choices=[(Attempt.Mode.TUTOR, Attempt.Mode.TUTOR.label), (Attempt.Mode.EXAM, Attempt.Mode.EXAM.label)],
+        initial=Attempt.Mode.TUTOR,
+        widget=forms.RadioSelect,
+    )
+    time_limit = forms.IntegerField(
+        label="Time limit in minutes (exam mode, optional)",
+        required=False,
+        min_value=1,
+        max_value=300,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("time_limit") and cleaned.get("mode") != Attempt.Mode.EXAM:
+            self.add_error("time_limit", "A time limit applies to exam mode only.")
+        return cleaned
+
+
+class AnswerForm(forms.Form):
+    certainty = forms.ChoiceField(
+        label="How sure are you?",
+        choices=Certainty.choices,
+        initial=Certainty.UNSURE,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Say how sure you are: sure, unsure or guess."},
+    )
+
+    def __init__(self, *args, question: Question, options: list[Choice], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        if question.kind == Kind.NUMERIC:
+            self.fields["value"] = forms.DecimalField(
+                label=f"Your answer ({question.unit})" if question.unit else "Your answer",
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                error_messages={"required": "Enter a number.", "invalid": "Enter a number, such as 62.5."},
+            )
+            return
+        option_choices = [(c.pk, c.text) for c in options]
+        if question.kind == Kind.SINGLE:
+            self.fields["choice"] = forms.TypedChoiceField(
+                label="Answer",
+                coerce=int,
+                choices=option_choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Choose an answer first.",
+                    "invalid_choice": "That option does not belong to this question.",
+                },
+            )
+        else:
+            self.fields["choice"] = forms.TypedMultipleChoiceField(
+                label="Answer",
+                coerce=int,
+                choices=option_choices,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={
+                    "required": "Choose at least one.",
+                    "invalid_choice": "That option does not belong to this question.",
+                },
+            )
+
+    def choice_ids(self) -> list[int]:
+        chosen = self.cleaned_data.get("choice")
+        if chosen is None:
+            return []
+        return chosen if isinstance(chosen, list) else [chosen]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Your private note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the note under %(limit_value)d characters."},
+    )

@@ -1,0 +1,277 @@
+"""The question bank, quizzes and what each learner did with them.
+
+Progress pages read from the stored responses; nothing a learner did is kept twice.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from calcinosis.markup import render_markdown
+from calcinosis.models import BodySite, CalcinosisType, Condition, Differential, Section
+
+
+class Topic(models.TextChoices):
+    TYPE = "type", "Type"
+    DISTRIBUTION = "distribution", "Distribution"
+    DIFFERENTIAL = "differential", "Differential diagnosis"
+    EPIDEMIOLOGY = "epidemiology", "Epidemiology"
+    ETIOLOGY = "etiology", "Etiology"
+    PATHOPHYSIOLOGY = "pathophysiology", "Pathophysiology"
+    LABORATORY = "laboratory", "Laboratory"
+    EXAMINATION = "examination", "Examination"
+    MANAGEMENT = "management", "Management"
+
+
+class Kind(models.TextChoices):
+    SINGLE = "single", "Single best answer"
+    MULTIPLE = "multiple", "Select all that apply"
+    BODYMAP = "bodymap", "Body map"
+    NUMERIC = "numeric", "Numeric"
+
+
+class Certainty(models.TextChoices):
+    SURE = "sure", "Sure"
+    UNSURE = "unsure", "Unsure"
+    GUESS = "guess", "Guess"
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self) -> "QuestionQuerySet":
+        return self.filter(is_published=True)
+
+    def for_pool(self, learner, pool: str) -> "QuestionQuerySet":
+        """Narrow to a learner's pool: all, unanswered, answered wrongly last time, or flagged."""
+        if pool == "unanswered":
+            return self.exclude(Exists(Response.objects.filter(question=OuterRef("pk"), attempt__learner=learner)))
+        if pool == "incorrect":
+            latest = Response.objects.filter(question=OuterRef("pk"), attempt__learner=learner)
+            last_correct = Subquery(latest.order_by("-answered_at", "-pk").values("is_correct")[:1])
+            return self.annotate(last_correct=last_correct).filter(last_correct=False)
+        if pool == "flagged":
+            return self.filter(Exists(Flag.objects.filter(question=OuterRef("pk"), learner=learner)))
+        return self
+
+
+class Question(models.Model):
+    slug = models.SlugField(unique=True, max_length=80, help_text="Stable id, used by import and export.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SINGLE)
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    stem = models.TextField(help_text="Markdown.")
+    teaching_point = models.TextField(help_text="Markdown: the one idea to take away, shown with the feedback.")
+    section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, null=True, blank=True, help_text="The reference page that teaches it."
+    )
+    types = models.ManyToManyField(CalcinosisType, blank=True, related_name="questions")
+    conditions = models.ManyToManyField(Condition, blank=True, related_name="questions")
+    sites = models.ManyToManyField(BodySite, blank=True, related_name="questions")
+    differentials = models.ManyToManyField(Differential, blank=True, related_name="questions")
+    answer = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True, help_text="Numeric only.")
+    tolerance = models.DecimalField(
+        max_digits=12, decimal_places=4, null=True, blank=True, help_text="Numeric only: accepted ± around the answer."
+    )
+    unit = models.CharField(max_length=30, blank=True, help_text="Numeric only, e.g. mg²/dL².")
+    is_published = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @cached_property
+    def stem_html(self) -> str:
+        return render_markdown(self.stem)
+
+    @cached_property
+    def teaching_point_html(self) -> str:
+        return render_markdown(self.teaching_point)
+
+    @property
+    def takes_choices(self) -> bool:
+        return self.kind != Kind.NUMERIC
+
+    def answerability_problems(self, choices: list[dict]) -> list[str]:
+        """Why a question could not be answered, given its options as dicts with "is_correct"; [] if it can."""
+        correct = sum(1 for c in choices if c["is_correct"])
+        if self.kind == Kind.SINGLE and (len(choices) < 2 or correct != 1):
+            return ["A single-best-answer question needs at least two options and exactly one correct."]
+        if self.kind == Kind.MULTIPLE and (len(choices) < 2 or correct < 1):
+            return ["A select-all question needs at least two options and at least one correct."]
+        if self.kind == Kind.BODYMAP and correct < 1:
+            return ["A body-map question needs at least one correct region."]
+        if self.kind == Kind.NUMERIC:
+            problems = []
+            if self.answer is None or self.tolerance is None or self.tolerance < 0:
+                problems.append("A numeric question needs an answer and a tolerance of zero or more.")
+            if choices:
+                problems.append("A numeric question has no options; remove them.")
+            return problems
+        return []
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+    is_correct = models.BooleanField(default=False)
+    explanation = models.TextField(blank=True, help_text="Why this option is right or wrong.")
+    site = models.ForeignKey(
+        BodySite, on_delete=models.PROTECT, null=True, blank=True, help_text="Body map: the region it stands for."
+    )
+    ctype = models.ForeignKey(
+        CalcinosisType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="calcinosis type",
+        help_text="The type this option stands for (feeds the type confusion matrix).",
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Attempt(models.Model):
+    """One sitting of a quiz: the questions drawn, in order, and when it started and finished."""
+
+    class Mode(models.TextChoices):
+        TUTOR = "tutor", "Tutor: feedback after each answer"
+        EXAM = "exam", "Exam: feedback at the end"
+        REVIEW = "review", "Review of due questions"
+
+    class Pool(models.TextChoices):
+        ALL = "all", "All questions"
+        UNANSWERED = "unanswered", "Not answered yet"
+        INCORRECT = "incorrect", "Answered wrongly last time"
+        FLAGGED = "flagged", "Flagged"
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.TUTOR)
+    pool = models.CharField(max_length=12, choices=Pool.choices, default=Pool.ALL)
+    topics = models.JSONField(default=list)
+    questions = models.ManyToManyField(Question, through="AttemptQuestion", related_name="+")
+    started = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started"]
+        indexes = [models.Index(fields=["learner", "-started"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} {self.get_mode_display()} {self.started:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:attempt", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished is not None
+
+    def is_overdue(self, now=None) -> bool:
+        return self.deadline is not None and (now or timezone.now()) > self.deadline
+
+    @property
+    def shows_feedback_now(self) -> bool:
+        """Tutor and review modes show feedback per question; exam mode only once finished."""
+        return self.mode != self.Mode.EXAM or self.is_finished
+
+
+class AttemptQuestion(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="slots")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_slot_per_question"),
+            models.UniqueConstraint(fields=["attempt", "position"], name="one_question_per_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} #{self.position}"
+
+
+class Response(models.Model):
+    """A learner's one answer to one question within one attempt."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    choices = models.ManyToManyField(Choice, blank=True, related_name="responses")
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    certainty = models.CharField(max_length=6, choices=Certainty.choices, default=Certainty.UNSURE)
+    score = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal(0))
+    is_correct = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["answered_at"]
+        constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="one_response_per_question")]
+        indexes = [models.Index(fields=["question", "answered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.question_id} ({self.score})"
+
+
+class Flag(models.Model):
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="flags")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "question"], name="one_flag_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} flagged {self.question_id}"
+
+
+class Note(models.Model):
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(max_length=2000)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "question"], name="one_note_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} on {self.question_id}"
+
+
+class ReviewCardQuerySet(models.QuerySet):
+    def due(self, learner, now=None) -> "ReviewCardQuerySet":
+        return self.filter(learner=learner, due__lte=now or timezone.now())
+
+
+class ReviewCard(models.Model):
+    """The FSRS memory state of one question for one learner (the `fsrs` Card, stored as its dict)."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_cards")
+    state = models.JSONField()
+    due = models.DateTimeField(db_index=True)
+    reviews = models.PositiveIntegerField(default=0)
+    last_rating = models.PositiveSmallIntegerField(null=True)
+
+    objects = ReviewCardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due"]
+        constraints = [models.UniqueConstraint(fields=["learner", "question"], name="one_card_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.question_id} due {self.due:%Y-%m-%d %H:%M}"

@@ -1,0 +1,79 @@
+"""Loads the starter question bank (questions.json) into a fresh database; see README.md for the format.
+
+Used by a data migration with historical models and by `import_questions` with the live ones: a question
+is created only when its slug is absent, so loading again duplicates nothing and overwrites no edit.
+"""
+
+import json
+from pathlib import Path
+
+BANK = Path(__file__).resolve().parent / "questions.json"
+KNOWLEDGE = {"types": "CalcinosisType", "conditions": "Condition", "sites": "BodySite", "differentials": "Differential"}
+
+
+def read_bank(path: Path = BANK) -> list[dict]:
+    return json.loads(Path(path).read_text(encoding="utf-8"))["questions"]
+
+
+def load(apps, rows: list[dict] | None = None) -> tuple[int, int]:
+    """Create the questions whose slug is new; returns (created, skipped)."""
+    rows = read_bank() if rows is None else rows
+    Question = apps.get_model("quizzes", "Question")
+    Choice = apps.get_model("quizzes", "Choice")
+    Section = apps.get_model("calcinosis", "Section")
+    BodySite = apps.get_model("calcinosis", "BodySite")
+    CalcinosisType = apps.get_model("calcinosis", "CalcinosisType")
+    sections = {s.slug: s for s in Section.objects.all()}
+    sites = {s.slug: s for s in BodySite.objects.order_by("order")}
+    types = {t.slug: t for t in CalcinosisType.objects.all()}
+    created = skipped = 0
+    for row in rows:
+        if Question.objects.filter(slug=row["slug"]).exists():
+            skipped += 1
+            continue
+        question = Question.objects.create(
+            slug=row["slug"],
+            kind=row["kind"],
+            topic=row["topic"],
+            stem=row["stem"],
+            teaching_point=row["teaching_point"],
+            section=sections.get(row.get("section")),
+            answer=row.get("answer"),
+            tolerance=row.get("tolerance"),
+            unit=row.get("unit", ""),
+        )
+        for field, model_name in KNOWLEDGE.items():
+            slugs = row.get("about", {}).get(field, [])
+            if slugs:
+                model = apps.get_model("calcinosis", model_name)
+                getattr(question, field).set(model.objects.filter(slug__in=slugs))
+        Choice.objects.bulk_create(_choices(Choice, question, row, sites, types))
+        created += 1
+    return created, skipped
+
+
+def _choices(Choice, question, row: dict, sites: dict, types: dict) -> list:
+    if row["kind"] == "bodymap":
+        spec = row["sites"]
+        return [
+            Choice(
+                question=question,
+                order=i,
+                text=site.name,
+                is_correct=slug in spec["correct"],
+                explanation=spec.get("explanations", {}).get(slug, ""),
+                site=site,
+            )
+            for i, (slug, site) in enumerate(sites.items(), 1)
+        ]
+    return [
+        Choice(
+            question=question,
+            order=i,
+            text=c["text"],
+            is_correct=c["correct"],
+            explanation=c.get("explanation", ""),
+            ctype=types.get(c.get("type")),
+        )
+        for i, c in enumerate(row.get("choices", []), 1)
+    ]

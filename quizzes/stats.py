@@ -1,0 +1,183 @@
+"""Reads for the results, progress and feedback pages: each figure is one query, however long the history."""
+
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from calcinosis.models import CalcinosisType
+from quizzes import scoring
+from quizzes.models import Attempt, Choice, Question, Response, Topic
+
+ACTIVITY_DAYS = 28
+
+
+def bank_counts() -> dict[str, int]:
+    rows = Question.objects.published().values("topic").annotate(n=Count("pk"))
+    return {row["topic"]: row["n"] for row in rows}
+
+
+def peer_choices(question: Question) -> dict:
+    return peer_choices_for([question])[question.pk]
+
+
+def peer_choices_for(questions: list[Question]) -> dict[int, dict]:
+    """For each question: how many answers it has had and the share that picked each option (2 queries)."""
+    ids = [q.pk for q in questions]
+    totals = dict(Response.objects.filter(question__in=ids).values_list("question").annotate(n=Count("pk")))
+    picks = Choice.objects.filter(question__in=ids).annotate(n=Count("responses")).values_list("question", "pk", "n")
+    result = {pk: {"total": totals.get(pk, 0), "share": {}} for pk in ids}
+    for question_id, choice_id, n in picks:
+        total = result[question_id]["total"]
+        result[question_id]["share"][choice_id] = round(100 * n / total) if total else 0
+    return result
+
+
+def cbm_for(response: Response) -> int:
+    return scoring.cbm_mark(response.score, response.certainty)
+
+
+def _percent(value) -> int | None:
+    return None if value is None else round(100 * Decimal(value))
+
+
+def attempt_results(attempt: Attempt) -> dict:
+    slots = list(
+        attempt.slots.select_related("question__section").prefetch_related(
+            Prefetch("question__choices", queryset=Choice.objects.select_related("site", "ctype"))
+        )
+    )
+    responses = {
+        r.question_id: r for r in Response.objects.filter(attempt=attempt).prefetch_related("choices").order_by()
+    }
+    peers = peer_choices_for([slot.question for slot in slots])
+    items, by_topic = [], defaultdict(lambda: {"n": 0, "score": Decimal(0)})
+    for slot in slots:
+        response = responses.get(slot.question_id)
+        topic = by_topic[slot.question.get_topic_display()]
+        topic["n"] += 1
+        topic["score"] += response.score if response else 0
+        items.append(
+            {
+                "slot": slot,
+                "question": slot.question,
+                "options": list(slot.question.choices.all()),
+                "response": response,
+                "chosen": {c.pk for c in response.choices.all()} if response else set(),
+                "peers": peers[slot.question_id],
+                "cbm": cbm_for(response) if response else None,
+            }
+        )
+    total = sum((r.score for r in responses.values()), Decimal(0))
+    n = len(slots)
+    return {
+        "attempt": attempt,
+        "items": items,
+        "score": total,
+        "n": n,
+        "answered": len(responses),
+        "percent": round(100 * total / n) if n else 0,
+        "topics": [
+            {"name": name, "n": t["n"], "percent": round(100 * t["score"] / t["n"])} for name, t in by_topic.items()
+        ],
+        "cbm_total": sum(cbm_for(r) for r in responses.values()),
+    }
+
+
+def type_confusion(learner) -> dict:
+    """Rows: the right type; columns: the type the learner chose; on single-answer questions about type."""
+    right_type = Choice.objects.filter(question=OuterRef("response__question"), is_correct=True).values("ctype")[:1]
+    picks = (
+        Response.choices.through.objects.filter(
+            response__attempt__learner=learner,
+            choice__ctype__isnull=False,
+            response__question__kind="single",
+        )
+        .annotate(right=Subquery(right_type))
+        .exclude(right__isnull=True)
+        .values("right", "choice__ctype")
+        .annotate(n=Count("pk"))
+    )
+    counts = {(row["right"], row["choice__ctype"]): row["n"] for row in picks}
+    types = list(CalcinosisType.objects.only("pk", "name", "slug"))
+    rows = []
+    for right in types:
+        cells = [{"chosen": chosen, "n": counts.get((right.pk, chosen.pk), 0)} for chosen in types]
+        total = sum(cell["n"] for cell in cells)
+        for cell in cells:
+            cell["diagonal"] = cell["chosen"].pk == right.pk
+        rows.append({"type": right, "cells": cells, "total": total})
+    confusions = sorted(
+        (
+            (n, right, chosen)
+            for (right, chosen), n in counts.items()
+            if right != chosen  # the most frequent mix-ups, for a sentence above the matrix
+        ),
+        reverse=True,
+    )
+    names = {t.pk: t.name for t in types}
+    top = [{"n": n, "right": names[r], "chosen": names[c]} for n, r, c in confusions[:3]]
+    return {"types": types, "rows": rows, "top": top, "any": bool(counts)}
+
+
+def learner_progress(learner) -> dict:
+    responses = Response.objects.filter(attempt__learner=learner)
+    overall = responses.aggregate(
+        answered=Count("pk"),
+        questions=Count("question", distinct=True),
+        correct=Count("pk", filter=Q(is_correct=True)),
+        accuracy=Avg("score"),
+    )
+    topic_rows = {
+        row["question__topic"]: row
+        for row in responses.values("question__topic").annotate(n=Count("pk"), accuracy=Avg("score"))
+    }
+    topics = [
+        {
+            "name": label,
+            "n": topic_rows.get(value, {}).get("n", 0),
+            "percent": _percent(topic_rows.get(value, {}).get("accuracy")),
+        }
+        for value, label in Topic.choices
+    ]
+    mastery = list(
+        CalcinosisType.objects.annotate(
+            n=Count("questions__responses", filter=Q(questions__responses__attempt__learner=learner)),
+            accuracy=Avg("questions__responses__score", filter=Q(questions__responses__attempt__learner=learner)),
+        ).order_by("order")
+    )
+    since = timezone.now() - timedelta(days=ACTIVITY_DAYS - 1)
+    per_day = dict(
+        responses.filter(answered_at__gte=since)
+        .annotate(day=TruncDate("answered_at"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+    )
+    today = timezone.now().date()
+    days = [today - timedelta(days=offset) for offset in range(ACTIVITY_DAYS - 1, -1, -1)]
+    peak = max(per_day.values(), default=0)
+    activity = []
+    for i, day in enumerate(days):
+        n = per_day.get(day, 0)
+        height = max(1, round(55 * n / peak)) if peak else 1  # a 1-unit stub marks a day with no answers
+        activity.append({"day": day, "n": n, "x": 10 * i, "y": 60 - height, "h": height})
+    # A subquery for the score: summing across the slots join would count each score once per slot.
+    score = Response.objects.filter(attempt=OuterRef("pk")).values("attempt").annotate(s=Sum("score")).values("s")
+    recent = (
+        Attempt.objects.filter(learner=learner)
+        .annotate(total=Count("slots", distinct=True), answered=Count("responses", distinct=True))
+        .annotate(score=Subquery(score))
+        .order_by("-started")[:10]
+    )
+    return {
+        "overall": overall,
+        "accuracy": _percent(overall["accuracy"]),
+        "topics": topics,
+        "mastery": [{"type": t, "n": t.n, "percent": _percent(t.accuracy)} for t in mastery],
+        "confusion": type_confusion(learner),
+        "activity": activity,
+        "recent": recent,
+    }

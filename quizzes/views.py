@@ -1,0 +1,271 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from quizzes import bodymap, services, stats
+from quizzes.forms import AnswerForm, NoteForm, QuizBuilderForm
+from quizzes.models import Attempt, AttemptQuestion, Choice, Flag, Note, Question, Response, ReviewCard
+
+REVIEW_SESSION_SIZE = 20
+
+
+def _attempt_for(request: HttpRequest, pk: int) -> Attempt:
+    """The learner's own attempt, or 404: another learner's attempt is not even acknowledged to exist."""
+    return get_object_or_404(Attempt, pk=pk, learner=request.user)
+
+
+def _slot_for(attempt: Attempt, position: int) -> AttemptQuestion:
+    slot = (
+        AttemptQuestion.objects.filter(attempt=attempt, position=position)
+        .select_related("question__section")
+        .prefetch_related(Prefetch("question__choices", queryset=Choice.objects.select_related("site", "ctype")))
+        .first()
+    )
+    if slot is None:
+        raise Http404("No such question in this quiz.")
+    return slot
+
+
+def _close_if_overdue(attempt: Attempt) -> bool:
+    if attempt.is_finished or not attempt.is_overdue():
+        return False
+    services.attempt_finish(attempt=attempt, now=attempt.deadline)
+    return True
+
+
+# quizzes
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    attempts = Attempt.objects.filter(learner=request.user).annotate(
+        total=Count("slots", distinct=True), answered=Count("responses", distinct=True)
+    )
+    context = {
+        "form": QuizBuilderForm(),
+        "unfinished": [a for a in attempts.filter(finished__isnull=True)[:10]],
+        "bank": stats.bank_counts(),
+    }
+    return render(request, "quizzes/index.html", context)
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    form = QuizBuilderForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            attempt = services.attempt_start(
+                learner=request.user,
+                topics=data["topics"],
+                size=data["size"],
+                pool=data["pool"],
+                mode=data["mode"],
+                time_limit_minutes=data["time_limit"] if data["mode"] == Attempt.Mode.EXAM else None,
+            )
+        except services.QuizError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(reverse("quizzes:question", args=[attempt.pk, 1]))
+    context = {"form": form, "unfinished": [], "bank": stats.bank_counts()}
+    return render(request, "quizzes/index.html", context, status=400)
+
+
+@login_required
+@require_GET
+def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resume: the first unanswered question, or the results once everything is answered or finished."""
+    attempt = _attempt_for(request, pk)
+    _close_if_overdue(attempt)
+    if attempt.is_finished:
+        return redirect("quizzes:results", pk=attempt.pk)
+    answered = Response.objects.filter(attempt=attempt).values("question_id")
+    slot = attempt.slots.exclude(question_id__in=answered).first()
+    position = slot.position if slot else attempt.slots.count()
+    return redirect("quizzes:question", pk=attempt.pk, position=position)
+
+
+def _question_context(request, attempt, slot, form=None, error=None) -> dict:
+    question = slot.question
+    options = list(question.choices.all())
+    response = Response.objects.filter(attempt=attempt, question=question).prefetch_related("choices").first()
+    total = attempt.slots.count()
+    answered = attempt.responses.count()
+    chosen = {c.pk for c in response.choices.all()} if response else set()
+    note = Note.objects.filter(learner=request.user, question=question).first()
+    show_feedback = response is not None and attempt.shows_feedback_now
+    form = form or AnswerForm(question=question, options=options)
+    form_chosen = {int(v) for v in form.data.getlist("choice") if v.isdigit()} if form.is_bound else set()
+    return {
+        "attempt": attempt,
+        "slot": slot,
+        "question": question,
+        "options": options,
+        "chosen": chosen,
+        "form": form,
+        "form_chosen": form_chosen,
+        "regions": bodymap.regions(options, chosen or form_chosen, show_feedback) if question.kind == "bodymap" else [],
+        "silhouette": bodymap.silhouette_svg(),
+        "error": error,
+        "response": response,
+        "show_feedback": show_feedback,
+        "peers": stats.peer_choices(question) if show_feedback else None,
+        "total": total,
+        "answered": answered,
+        "percent_done": round(100 * answered / total) if total else 0,
+        "next_position": slot.position + 1 if slot.position < total else None,
+        "flagged": Flag.objects.filter(learner=request.user, question=question).exists(),
+        "note_form": NoteForm(initial={"text": note.text if note else ""}),
+        "cbm": stats.cbm_for(response) if response else None,
+    }
+
+
+@login_required
+@require_GET
+def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    attempt = _attempt_for(request, pk)
+    if _close_if_overdue(attempt):
+        messages.info(request, "Time is up: the quiz has been finished and marked.")
+        return redirect("quizzes:results", pk=attempt.pk)
+    slot = _slot_for(attempt, position)
+    return render(request, "quizzes/question.html", _question_context(request, attempt, slot))
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    attempt = _attempt_for(request, pk)
+    slot = _slot_for(attempt, position)
+    question = slot.question
+    form = AnswerForm(request.POST, question=question, options=list(question.choices.all()))
+    error, status = None, 400
+    if _close_if_overdue(attempt):
+        error, status = services.TIME_UP, 409
+    elif form.is_valid():
+        try:
+            services.response_record(
+                attempt=attempt,
+                question=question,
+                choice_ids=form.choice_ids(),
+                value=form.cleaned_data.get("value"),
+                certainty=form.cleaned_data["certainty"],
+            )
+        except services.QuizError as failure:
+            error, status = failure.message, failure.status
+        else:
+            if not request.htmx:
+                return redirect("quizzes:question", pk=attempt.pk, position=position)
+            context = _question_context(request, attempt, slot)
+            return render(request, "quizzes/question.html#card", context)
+    context = _question_context(request, attempt, slot, form=form, error=error)
+    template = "quizzes/question.html#card" if request.htmx else "quizzes/question.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def finish(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _attempt_for(request, pk)
+    services.attempt_finish(attempt=attempt)
+    return redirect("quizzes:results", pk=attempt.pk)
+
+
+@login_required
+@require_GET
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _attempt_for(request, pk)
+    _close_if_overdue(attempt)
+    if not attempt.is_finished:
+        messages.info(request, "Finish the quiz to see its results.")
+        return redirect("quizzes:attempt", pk=attempt.pk)
+    return render(request, "quizzes/results.html", stats.attempt_results(attempt))
+
+
+# flags and notes
+
+
+def _question_for(pk: int) -> Question:
+    return get_object_or_404(Question.objects.published(), pk=pk)
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+
+
+@login_required
+@require_POST
+def flag(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question_for(pk)
+    deleted, _ = Flag.objects.filter(learner=request.user, question=question).delete()
+    if not deleted:
+        Flag.objects.get_or_create(learner=request.user, question=question)
+    flagged = not deleted
+    if request.htmx:
+        return render(request, "quizzes/_flag.html", {"question": question, "flagged": flagged, "next": ""})
+    return _back(request, reverse("quizzes:index"))
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question_for(pk)
+    form = NoteForm(request.POST)
+    saved = form.is_valid()
+    if saved:
+        text = form.cleaned_data["text"].strip()
+        if text:
+            Note.objects.update_or_create(learner=request.user, question=question, defaults={"text": text})
+        else:
+            Note.objects.filter(learner=request.user, question=question).delete()
+    status = 200 if saved else 400
+    if request.htmx:
+        context = {"question": question, "note_form": form, "saved": saved}
+        return render(request, "quizzes/_note.html", context, status=status)
+    if not saved:
+        return HttpResponse(" ".join(form.errors["text"]), status=400, content_type="text/plain; charset=utf-8")
+    return _back(request, reverse("quizzes:index"))
+
+
+# progress and review
+
+
+@login_required
+@require_GET
+def progress(request: HttpRequest) -> HttpResponse:
+    return render(request, "quizzes/progress.html", stats.learner_progress(request.user))
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    due = ReviewCard.objects.due(request.user, now).select_related("question")
+    upcoming = ReviewCard.objects.filter(learner=request.user, due__gt=now).order_by("due").first()
+    context = {"due": list(due[:50]), "due_count": due.count(), "upcoming": upcoming, "session_size": 20}
+    return render(request, "quizzes/review.html", context)
+
+
+@login_required
+@require_POST
+def review_start(request: HttpRequest) -> HttpResponse:
+    due_ids = list(
+        ReviewCard.objects.due(request.user)
+        .filter(question__is_published=True)
+        .values_list("question_id", flat=True)[:REVIEW_SESSION_SIZE]
+    )
+    try:
+        attempt = services.attempt_start(
+            learner=request.user, topics=[], size=REVIEW_SESSION_SIZE, mode=Attempt.Mode.REVIEW, question_ids=due_ids
+        )
+    except services.QuizError:
+        messages.info(request, "Nothing is due for review right now.")
+        return redirect("quizzes:review")
+    return redirect("quizzes:question", pk=attempt.pk, position=1)

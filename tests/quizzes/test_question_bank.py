@@ -1,0 +1,297 @@
+"""The starter question bank (quizzes/starter/questions.json) is well formed and consistent with the reference.
+
+No Django and no database: the JSON files are read directly, so the checks run with
+``pytest -p no:django --noconftest tests/quizzes/test_question_bank.py``.
+
+Checked here: the counts by topic and kind the brief asks for; unique, topic-prefixed kebab-case slugs; the
+answer key of every kind (single, multiple, bodymap, numeric); that every ``section`` and ``about`` slug exists in
+``calcinosis/starter/knowledge.json``; that numeric answers equal the calcium x phosphate product recomputed from
+the values in the stem; and that the only percentages in the bank are the source's.
+"""
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+QUESTIONS = ROOT / "quizzes" / "starter" / "questions.json"
+KNOWLEDGE = ROOT / "calcinosis" / "starter" / "knowledge.json"
+
+KINDS = {"single", "multiple", "bodymap", "numeric"}
+TOPICS = {
+    "type",
+    "distribution",
+    "differential",
+    "epidemiology",
+    "etiology",
+    "pathophysiology",
+    "laboratory",
+    "examination",
+    "management",
+}
+TYPES = {"dystrophic", "metastatic", "iatrogenic", "idiopathic", "calciphylaxis"}
+REGIONS = {
+    "face",
+    "fingers",
+    "hands",
+    "forearms",
+    "elbows",
+    "shoulders",
+    "abdomen",
+    "buttocks",
+    "hips",
+    "scrotum",
+    "thighs",
+    "knees",
+    "lower-legs",
+    "feet",
+}
+ABOUT_KEYS = {"types": "types", "conditions": "conditions", "sites": "sites", "differentials": "differentials"}
+
+# Percentages the source gives: 25-40% (limited SSc within ten years), ~30% (adult DM), up to 70% (juvenile DM),
+# ~33% periarticular and ~17% soft tissue (SLE).
+SOURCE_PERCENTAGES = {"25", "30", "33", "40", "70", "17"}
+
+# Unit conversion on the reference pages (investigations, metastatic).
+CA_MG_PER_MMOL = 4.008
+P_MG_PER_MMOL = 3.097
+MG_IN, MMOL_IN = "mg/dL", "mmol/L"
+MG_OUT, MMOL_OUT = "mg²/dL²", "mmol²/L²"
+# Realistic serum values the bank may use.
+RANGES = {
+    MG_IN: {"calcium": (7.0, 14.0), "phosphate": (2.0, 10.0)},
+    MMOL_IN: {"calcium": (1.8, 3.5), "phosphate": (0.7, 3.2)},
+}
+
+# Minimum counts from the brief.
+MIN_TOTAL = 84
+MIN_BY_TOPIC = {
+    "type": 22,
+    "distribution": 13,
+    "differential": 13,
+    "epidemiology": 3,
+    "etiology": 3,
+    "pathophysiology": 3,
+    "examination": 3,
+    "management": 3,
+}
+MIN_BODYMAP = 7
+MIN_NUMERIC_LAB = 7
+MIN_SINGLE_LAB = 3
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)", re.IGNORECASE)
+RANGE_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*\d+(?:\.\d+)?\s*(?:%|per ?cent\b)", re.IGNORECASE)
+NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+BANK = _load(QUESTIONS)
+QS = BANK["questions"]
+KNOW = _load(KNOWLEDGE)
+KNOWN = {
+    "sections": {s["slug"] for s in KNOW["sections"]},
+    "types": {t["slug"] for t in KNOW["types"]},
+    "conditions": {c["slug"] for c in KNOW["conditions"]},
+    "sites": {s["slug"] for s in KNOW["sites"]},
+    "differentials": {d["slug"] for d in KNOW["differentials"]},
+}
+
+
+def _of(kind: str | None = None, topic: str | None = None) -> list[dict]:
+    return [q for q in QS if (kind is None or q["kind"] == kind) and (topic is None or q["topic"] == topic)]
+
+
+def _ids(questions: list[dict]) -> list[str]:
+    return [q["slug"] for q in questions]
+
+
+def _strings(value):
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _expected_product(q: dict) -> float:
+    ca, p, unit_in, unit_out = q["calcium"], q["phosphate"], q["input_unit"], q["unit"]
+    if unit_in == MG_IN and unit_out == MG_OUT or unit_in == MMOL_IN and unit_out == MMOL_OUT:
+        return ca * p
+    if unit_in == MMOL_IN and unit_out == MG_OUT:
+        return ca * CA_MG_PER_MMOL * p * P_MG_PER_MMOL
+    if unit_in == MG_IN and unit_out == MMOL_OUT:
+        return ca * p / (CA_MG_PER_MMOL * P_MG_PER_MMOL)
+    raise AssertionError(f"unknown unit pair {unit_in!r} -> {unit_out!r}")
+
+
+# ---------------------------------------------------------------- the bank as a whole
+
+
+def test_known_regions_match_knowledge_sites():
+    assert KNOWN["sites"] == REGIONS
+    assert KNOWN["types"] == TYPES
+
+
+def test_total_count():
+    assert len(QS) >= MIN_TOTAL
+
+
+@pytest.mark.parametrize("topic,minimum", sorted(MIN_BY_TOPIC.items()))
+def test_count_by_topic(topic, minimum):
+    assert len(_of(topic=topic)) >= minimum
+
+
+def test_type_questions_mostly_single_some_multiple():
+    singles, multiples = len(_of("single", "type")), len(_of("multiple", "type"))
+    assert multiples >= 1
+    assert singles > multiples
+    assert {q["kind"] for q in _of(topic="type")} <= {"single", "multiple"}
+
+
+def test_distribution_bodymaps_and_others():
+    assert len(_of("bodymap", "distribution")) >= MIN_BODYMAP
+    assert [q for q in _of(topic="distribution") if q["kind"] in {"single", "multiple"}]
+    assert not [q for q in _of("bodymap") if q["topic"] != "distribution"]
+
+
+def test_laboratory_numeric_in_both_unit_systems():
+    numeric = _of("numeric", "laboratory")
+    assert len(numeric) >= MIN_NUMERIC_LAB
+    pairs = Counter((q["input_unit"], q["unit"]) for q in numeric)
+    assert pairs[(MG_IN, MG_OUT)] >= 2
+    assert pairs[(MMOL_IN, MMOL_OUT)] >= 2
+    assert len(_of("single", "laboratory")) >= MIN_SINGLE_LAB
+    assert not [q for q in _of("numeric") if q["topic"] != "laboratory"]
+
+
+def test_slugs_unique():
+    duplicates = [slug for slug, n in Counter(_ids(QS)).items() if n > 1]
+    assert not duplicates
+
+
+def test_correct_letter_varies():
+    positions = Counter([c["correct"] for c in q["choices"]].index(True) for q in _of("single") if q["topic"] != "type")
+    assert len(positions) >= 3
+    assert max(positions.values()) <= 0.5 * sum(positions.values())
+
+
+def test_only_source_percentages():
+    found = set()
+    for text in _strings(BANK):
+        found.update(PERCENT_RE.findall(text))
+        found.update(RANGE_PERCENT_RE.findall(text))
+    assert found, "the epidemiology questions should quote the source's percentages"
+    assert found <= SOURCE_PERCENTAGES, f"percentages not in the source: {sorted(found - SOURCE_PERCENTAGES)}"
+
+
+def test_epidemiology_quotes_every_source_percentage():
+    found = set()
+    for q in _of(topic="epidemiology"):
+        for text in _strings(q):
+            found.update(PERCENT_RE.findall(text))
+            found.update(RANGE_PERCENT_RE.findall(text))
+    assert found == SOURCE_PERCENTAGES
+
+
+# ---------------------------------------------------------------- every question
+
+
+@pytest.mark.parametrize("q", QS, ids=_ids(QS))
+def test_common_fields(q):
+    assert SLUG_RE.match(q["slug"]), "slug must be kebab-case"
+    assert q["kind"] in KINDS
+    assert q["topic"] in TOPICS
+    assert q["slug"].startswith(q["topic"] + "-"), "slug must be prefixed by its topic"
+    assert q["stem"].strip()
+    assert q["teaching_point"].strip()
+    assert q["section"] in KNOWN["sections"]
+    assert set(q["about"]) <= set(ABOUT_KEYS)
+    for key, slugs in q["about"].items():
+        assert isinstance(slugs, list)
+        unknown = set(slugs) - KNOWN[ABOUT_KEYS[key]]
+        assert not unknown, f"unknown {key}: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("q", _of("single") + _of("multiple"), ids=_ids(_of("single") + _of("multiple")))
+def test_choices(q):
+    choices = q["choices"]
+    assert 3 <= len(choices) <= 6
+    assert "sites" not in q and "answer" not in q
+    texts = [c["text"].strip() for c in choices]
+    assert all(texts) and len(set(texts)) == len(texts)
+    assert not [t for t in texts if re.search(r"\b(all|none) of the above\b", t, re.IGNORECASE)]
+    for c in choices:
+        assert isinstance(c["correct"], bool)
+        assert c["explanation"].strip(), f"option without explanation: {c['text']!r}"
+        if "type" in c:
+            assert c["type"] in TYPES
+    n_correct = sum(c["correct"] for c in choices)
+    if q["kind"] == "single":
+        assert n_correct == 1
+    else:
+        assert 1 <= n_correct < len(choices)
+
+
+@pytest.mark.parametrize("q", _of(topic="type"), ids=_ids(_of(topic="type")))
+def test_type_options_are_types(q):
+    types = [c.get("type") for c in q["choices"]]
+    assert all(t in TYPES for t in types), "every option of a type question carries its type slug"
+    assert len(set(types)) == len(types)
+    for c in q["choices"]:
+        assert c["text"].lower() == c["type"]
+    correct = {c["type"] for c in q["choices"] if c["correct"]}
+    assert correct <= set(q["about"].get("types", []))
+
+
+@pytest.mark.parametrize("q", _of("bodymap"), ids=_ids(_of("bodymap")))
+def test_bodymap(q):
+    assert "choices" not in q and "answer" not in q
+    correct = q["sites"]["correct"]
+    assert correct, "at least one correct region"
+    assert len(set(correct)) == len(correct)
+    assert set(correct) <= REGIONS
+    # The loader turns every region into an option, so every region carries its own explanation.
+    explanations = q["sites"]["explanations"]
+    assert set(explanations) == REGIONS
+    assert all(text.strip() for text in explanations.values())
+    assert set(correct) <= set(q["about"].get("sites", []))
+
+
+@pytest.mark.parametrize("q", _of("numeric"), ids=_ids(_of("numeric")))
+def test_numeric_fields(q):
+    assert "choices" not in q and "sites" not in q
+    assert isinstance(q["answer"], int | float)
+    assert isinstance(q["tolerance"], int | float) and q["tolerance"] > 0
+    assert q["unit"] in {MG_OUT, MMOL_OUT}
+    assert q["input_unit"] in {MG_IN, MMOL_IN}
+    # Tolerance of about 1% of the answer.
+    assert 0.001 * q["answer"] <= q["tolerance"] <= 0.02 * q["answer"]
+
+
+@pytest.mark.parametrize("q", _of("numeric"), ids=_ids(_of("numeric")))
+def test_numeric_answer_is_the_product_of_the_stem_values(q):
+    numbers = [float(n) for n in NUMBER_RE.findall(q["stem"])]
+    assert q["calcium"] in numbers, "the calcium value must appear in the stem"
+    assert q["phosphate"] in numbers, "the phosphate value must appear in the stem"
+    assert q["input_unit"] in q["stem"] and q["unit"] in q["stem"]
+    expected = _expected_product(q)
+    assert abs(q["answer"] - expected) <= min(0.01, q["tolerance"] / 5), f"expected {expected}"
+
+
+@pytest.mark.parametrize("q", _of("numeric"), ids=_ids(_of("numeric")))
+def test_numeric_values_are_realistic(q):
+    limits = RANGES[q["input_unit"]]
+    for analyte in ("calcium", "phosphate"):
+        low, high = limits[analyte]
+        assert low <= q[analyte] <= high, f"{analyte} {q[analyte]} outside {low}-{high} {q['input_unit']}"
