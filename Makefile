@@ -33,3 +33,7 @@ format: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Throughput and latency of a server already running on 127.0.0.1:$(PORT) (see scripts/bench.py --help).
+bench:
+	$(BIN)/python scripts/bench.py --base http://127.0.0.1:$(PORT)

@@ -29,8 +29,12 @@ urlpatterns = [
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # reference
     path("reference/", include(reference_patterns)),
+    # cases
+    path("cases/", include("cases.urls")),
     # quizzes, progress and review
     path("", include("quizzes.urls")),
+    # uploaded case images
+    path("media/<path:path>", views.media, name="media"),
     # instructors
     path("admin/", admin.site.urls),
 ]

@@ -33,7 +33,7 @@ class ChoiceInline(admin.TabularInline):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["slug", "topic", "kind", "section", "is_published", "updated"]
-    list_filter = ["topic", "kind", "is_published", "section"]
+    list_filter = ["topic", "kind", "is_published", ("case", admin.EmptyFieldListFilter), "section"]
     list_editable = ["is_published"]
     search_fields = ["slug", "stem", "teaching_point", "choices__text"]
     list_select_related = ["section"]
@@ -44,7 +44,11 @@ class QuestionAdmin(admin.ModelAdmin):
         (None, {"fields": ["slug", "topic", "kind", "stem", "teaching_point", "section", "is_published"]}),
         ("Numeric answer", {"fields": ["answer", "tolerance", "unit"], "classes": ["collapse"]}),
         ("What the answer is about", {"fields": ["types", "conditions", "sites", "differentials"]}),
+        ("Case question", {"fields": ["case", "stage"], "description": "Leave empty for the quiz bank."}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("section", "case")
 
 
 @admin.register(Attempt)

@@ -45,6 +45,10 @@ class QuestionQuerySet(models.QuerySet):
     def published(self) -> "QuestionQuerySet":
         return self.filter(is_published=True)
 
+    def for_quizzes(self) -> "QuestionQuerySet":
+        """The bank that quizzes draw from: published and not tied to a case's story."""
+        return self.published().filter(case__isnull=True)
+
     def for_pool(self, learner, pool: str) -> "QuestionQuerySet":
         """Narrow to a learner's pool: all, unanswered, answered wrongly last time, or flagged."""
         if pool == "unanswered":
@@ -76,6 +80,22 @@ class Question(models.Model):
         max_digits=12, decimal_places=4, null=True, blank=True, help_text="Numeric only: accepted ± around the answer."
     )
     unit = models.CharField(max_length=30, blank=True, help_text="Numeric only, e.g. mg²/dL².")
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text="Set for a case question: it is asked inside the case, not in built quizzes.",
+    )
+    stage = models.ForeignKey(
+        "cases.Stage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text="The case stage after which the question is asked.",
+    )
     is_published = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -151,6 +171,7 @@ class Attempt(models.Model):
         TUTOR = "tutor", "Tutor: feedback after each answer"
         EXAM = "exam", "Exam: feedback at the end"
         REVIEW = "review", "Review of due questions"
+        CASE = "case", "Questions of a case"
 
     class Pool(models.TextChoices):
         ALL = "all", "All questions"

@@ -44,7 +44,7 @@ def attempt_start(
 ) -> Attempt:
     """Draw up to `size` questions at random from the learner's pool and open an attempt on them."""
     if question_ids is None:
-        candidates = Question.objects.published().filter(topic__in=topics).for_pool(learner, pool)
+        candidates = Question.objects.for_quizzes().filter(topic__in=topics).for_pool(learner, pool)
         question_ids = list(candidates.values_list("pk", flat=True))
         random.shuffle(question_ids)
     question_ids = question_ids[: min(size, MAX_QUESTIONS)]

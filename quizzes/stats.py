@@ -16,7 +16,7 @@ ACTIVITY_DAYS = 28
 
 
 def bank_counts() -> dict[str, int]:
-    rows = Question.objects.published().values("topic").annotate(n=Count("pk"))
+    rows = Question.objects.for_quizzes().values("topic").annotate(n=Count("pk"))
     return {row["topic"]: row["n"] for row in rows}
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.models import CaseProgress
 from quizzes import bodymap, services, stats
 from quizzes.forms import AnswerForm, NoteForm, QuizBuilderForm
 from quizzes.models import Attempt, AttemptQuestion, Choice, Flag, Note, Question, Response, ReviewCard
@@ -124,7 +125,16 @@ def _question_context(request, attempt, slot, form=None, error=None) -> dict:
         "flagged": Flag.objects.filter(learner=request.user, question=question).exists(),
         "note_form": NoteForm(initial={"text": note.text if note else ""}),
         "cbm": stats.cbm_for(response) if response else None,
+        "case": _case_of(attempt),
     }
+
+
+def _case_of(attempt: Attempt):
+    """The case whose questions this attempt holds, for the way back to it."""
+    if attempt.mode != Attempt.Mode.CASE:
+        return None
+    progress = CaseProgress.objects.filter(attempt=attempt).select_related("case").first()
+    return progress.case if progress else None
 
 
 @login_required

@@ -17,6 +17,7 @@ STATIC_PAGES = [
     ("quizzes:index", "learner"),
     ("quizzes:progress", "learner"),
     ("quizzes:review", "learner"),
+    ("cases:index", "learner"),
 ]
 
 # Pages with query strings that show more of the page (results, errors).
@@ -78,3 +79,61 @@ def _factory_questions():
             kind="numeric", topic="laboratory", answer=Decimal(80), tolerance=Decimal("0.5"), unit="mg²/dL²"
         ),
     ]
+
+
+def case_pages(learner) -> list[str]:
+    """One case left at an open decision and one completed to its debrief; their pages and the case list."""
+    from cases import services
+    from cases.models import Case
+
+    cases = list(Case.objects.published().filter(stages__decision__gt="").distinct()[:2])
+    if len(cases) < 2:
+        cases = [_factory_case(f"pages-case-{i}") for i in range(2)]
+    open_case, done_case = cases
+    progress = services.progress_start(learner=learner, case=open_case)
+    while not _waiting(progress) and not progress.completed:
+        progress = services.stage_reveal(progress=progress)
+    finish_case(learner, done_case)
+    return ["/cases/", open_case.get_absolute_url(), done_case.get_absolute_url()]
+
+
+def _waiting(progress) -> bool:
+    stage = progress.case.stages.all()[progress.revealed - 1] if progress.revealed else None
+    return bool(stage and stage.decision and not stage.commitments.filter(progress=progress).exists())
+
+
+def finish_case(learner, case):
+    """Walk a case to its end, committing the expert's answer (and two other slugs for a ranking)."""
+    from cases import services
+    from cases.models import hypothesis_slugs
+
+    progress = services.progress_start(learner=learner, case=case)
+    for stage in case.stages.all():
+        progress = services.stage_reveal(progress=progress)
+        if stage.decision:
+            others = sorted(hypothesis_slugs() - {stage.expert_answer})[:2]
+            ranking = [stage.expert_answer] + (others if stage.decision == "differential" else [])
+            services.decision_commit(progress=progress, stage=stage, ranking=ranking, certainty="sure")
+    progress.refresh_from_db()
+    return progress
+
+
+def _factory_case(slug):
+    from cases.models import Case, Stage
+
+    case = Case.objects.create(
+        slug=slug, title=slug, presentation="P.", objectives="- O", debrief="D.", is_published=True
+    )
+    Stage.objects.create(
+        case=case,
+        order=1,
+        kind="history",
+        title="H",
+        body="B.",
+        decision="type",
+        decision_prompt="Which?",
+        expert_answer="dystrophic",
+        expert_reasoning="R.",
+    )
+    Stage.objects.create(case=case, order=2, kind="examination", title="E", body="B.")
+    return case

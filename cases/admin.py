@@ -1,0 +1,99 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
+
+from cases.models import Case, Stage
+from quizzes.models import Question
+
+
+class StageFormSet(BaseInlineFormSet):
+    def clean(self):
+        """A published case needs at least two stages (checked on the stages as edited)."""
+        super().clean()
+        if any(self.errors) or not self.instance.is_published:
+            return
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if len(kept) < 2:
+            raise ValidationError("A published case needs at least two stages. Add one, or untick “published”.")
+
+
+class QuestionFormSet(BaseInlineFormSet):
+    def clean(self):
+        """Publishing checks that every question of the case can be answered: its options must be set."""
+        super().clean()
+        if any(self.errors) or not self.instance.is_published:
+            return
+        problems = []
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            question = form.instance
+            options = list(question.choices.values("is_correct")) if question.pk else []
+            for problem in question.answerability_problems(options):
+                problems.append(f"{question.slug or 'New question'}: {problem} Add its options on the question's page.")
+        if problems:
+            raise ValidationError(problems)
+
+
+class StageInline(admin.StackedInline):
+    model = Stage
+    formset = StageFormSet
+    extra = 0
+    ordering = ["order"]
+    fields = [
+        ("order", "kind"),
+        "title",
+        "body",
+        ("image", "image_alt"),
+        ("decision", "expert_answer"),
+        "decision_prompt",
+        "expert_reasoning",
+    ]
+
+
+class CaseQuestionInline(admin.TabularInline):
+    model = Question
+    formset = QuestionFormSet
+    fk_name = "case"
+    extra = 0
+    fields = ["slug", "topic", "kind", "stem", "teaching_point", "stage", "is_published"]
+    show_change_link = True
+    verbose_name = "case question"
+    verbose_name_plural = "case questions (options are edited on each question's own page)"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offer only this case's stages.
+        if db_field.name == "stage":
+            case_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Stage.objects.filter(case_id=case_id) if case_id else Stage.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["title", "difficulty", "diagnosis_type", "diagnosis_differential", "is_published", "updated"]
+    list_filter = ["is_published", "difficulty", "diagnosis_type"]
+    list_editable = ["is_published"]
+    search_fields = ["title", "slug", "presentation", "debrief"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["sites", "conditions", "differentials"]
+    readonly_fields = ["view_as_learner"]
+    inlines = [StageInline, CaseQuestionInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "difficulty", "is_published", "view_as_learner"]}),
+        ("For the learner", {"fields": ["presentation", "objectives", "debrief"]}),
+        (
+            "What it teaches",
+            {"fields": ["diagnosis_type", "diagnosis_differential", "extent", "sites", "conditions", "differentials"]},
+        ),
+    ]
+
+    @admin.display(description="View as a learner")
+    def view_as_learner(self, case: Case) -> str:
+        if not case.pk:
+            return "Save the case first."
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Open the case as a learner sees it</a>',
+            case.get_absolute_url(),
+        )

@@ -1,0 +1,193 @@
+"""Case vignettes: a patient disclosed stage by stage, with decisions the learner must commit to."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from calcinosis.markup import render_markdown
+from calcinosis.models import BodySite, CalcinosisType, Condition, Differential, Extent
+
+
+class CaseQuerySet(models.QuerySet):
+    def published(self) -> "CaseQuerySet":
+        return self.filter(is_published=True)
+
+    def visible_to(self, user) -> "CaseQuerySet":
+        """Learners see published cases; instructors also preview their drafts ("view as a learner")."""
+        return self if user.is_authenticated and user.is_staff else self.published()
+
+
+class Case(models.Model):
+    class Difficulty(models.TextChoices):
+        INTRODUCTORY = "introductory", "Introductory"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        ADVANCED = "advanced", "Advanced"
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=150, help_text="Should not give the diagnosis away.")
+    difficulty = models.CharField(max_length=15, choices=Difficulty.choices, default=Difficulty.INTERMEDIATE)
+    presentation = models.TextField(help_text="Markdown: who the patient is and why they came. Shown first.")
+    objectives = models.TextField(help_text="Markdown: the learning objectives.")
+    debrief = models.TextField(help_text="Markdown: the expert's reasoning and take-home points, shown at the end.")
+    diagnosis_type = models.ForeignKey(
+        CalcinosisType, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    diagnosis_differential = models.ForeignKey(
+        Differential,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="diagnosed_cases",
+        help_text="When the answer is a mimic rather than calcinosis cutis.",
+    )
+    extent = models.ForeignKey(Extent, on_delete=models.PROTECT, null=True, blank=True)
+    sites = models.ManyToManyField(BodySite, blank=True, related_name="cases")
+    conditions = models.ManyToManyField(Condition, blank=True, related_name="cases")
+    differentials = models.ManyToManyField(Differential, blank=True, related_name="cases")
+    is_published = models.BooleanField(default=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["difficulty", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.slug])
+
+    @cached_property
+    def presentation_html(self) -> str:
+        return render_markdown(self.presentation)
+
+    @cached_property
+    def objectives_html(self) -> str:
+        return render_markdown(self.objectives)
+
+    @cached_property
+    def debrief_html(self) -> str:
+        return render_markdown(self.debrief)
+
+    @property
+    def diagnosis_name(self) -> str:
+        parts = [str(self.diagnosis_differential or self.diagnosis_type or "")]
+        if self.extent_id:
+            parts.append(f"({self.extent.name.lower()})")
+        return " ".join(p for p in parts if p)
+
+
+class Stage(models.Model):
+    """One disclosure step; it may end with a decision point the learner must commit to before going on."""
+
+    class Kind(models.TextChoices):
+        HISTORY = "history", "History"
+        EXAMINATION = "examination", "Examination"
+        LABORATORY = "laboratory", "Laboratory"
+        IMAGING = "imaging", "Imaging"
+        HISTOLOGY = "histology", "Histology"
+        OUTCOME = "outcome", "Outcome"
+
+    class Decision(models.TextChoices):
+        NONE = "", "No decision"
+        TYPE = "type", "Suspected type"
+        DIFFERENTIAL = "differential", "Ranked differential (top three)"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    title = models.CharField(max_length=150)
+    body = models.TextField(help_text="Markdown: what this stage reveals.")
+    image = models.ImageField(
+        upload_to="cases/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        help_text="A clinical photo, radiograph or histology slide (JPEG, PNG or WebP).",
+    )
+    image_alt = models.CharField(max_length=300, blank=True, help_text="What the image shows, for screen readers.")
+    decision = models.CharField(max_length=12, choices=Decision.choices, blank=True, default="")
+    decision_prompt = models.CharField(max_length=300, blank=True)
+    expert_answer = models.SlugField(
+        blank=True, help_text="The slug of the type (or, for a ranked differential, the type or mimic) an expert names."
+    )
+    expert_reasoning = models.TextField(blank=True, help_text="Markdown: why, given only the findings so far.")
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+    @cached_property
+    def body_html(self) -> str:
+        return render_markdown(self.body)
+
+    @cached_property
+    def expert_reasoning_html(self) -> str:
+        return render_markdown(self.expert_reasoning)
+
+    def clean(self):
+        if self.image and not self.image_alt:
+            raise ValidationError({"image_alt": "Describe the image for learners who cannot see it."})
+        if self.decision and not (self.decision_prompt and self.expert_answer):
+            raise ValidationError("A decision point needs a prompt and the expert's answer.")
+        if self.decision == self.Decision.TYPE and self.expert_answer not in hypothesis_slugs(types_only=True):
+            raise ValidationError({"expert_answer": "For a type decision, name one of the five types by slug."})
+        if self.decision == self.Decision.DIFFERENTIAL and self.expert_answer not in hypothesis_slugs():
+            raise ValidationError({"expert_answer": "Name a type or a mimic by slug."})
+
+
+def hypothesis_names() -> dict[str, str]:
+    """Slug to name of everything a learner may suspect: the five types and the five mimics."""
+    names = dict(CalcinosisType.objects.values_list("slug", "name"))
+    return names | dict(Differential.objects.values_list("slug", "name"))
+
+
+def hypothesis_slugs(types_only: bool = False) -> set[str]:
+    slugs = set(CalcinosisType.objects.values_list("slug", flat=True))
+    if not types_only:
+        slugs |= set(Differential.objects.values_list("slug", flat=True))
+    return slugs
+
+
+class CaseProgress(models.Model):
+    """A learner's place in a case: how many stages are revealed, their quiz attempt, when they finished."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_progress")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="progress")
+    revealed = models.PositiveSmallIntegerField(default=0, help_text="Stages shown so far (0: the presentation only).")
+    attempt = models.OneToOneField(
+        "quizzes.Attempt", on_delete=models.SET_NULL, null=True, blank=True, related_name="case_progress"
+    )
+    started = models.DateTimeField(auto_now_add=True)
+    completed = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "case"], name="one_progress_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.learner} in {self.case}"
+
+
+class Commitment(models.Model):
+    """What the learner committed to at one decision point: a type, or a ranked top three."""
+
+    progress = models.ForeignKey(CaseProgress, on_delete=models.CASCADE, related_name="commitments")
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="commitments")
+    ranking = models.JSONField(help_text="Slugs, best first: one for a type decision, three for a differential.")
+    certainty = models.CharField(max_length=6, default="unsure")
+    score = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal(0))
+    committed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stage__order"]
+        constraints = [models.UniqueConstraint(fields=["progress", "stage"], name="one_commitment_per_decision")]
+
+    def __str__(self) -> str:
+        return f"{self.progress_id} at {self.stage_id}: {self.ranking}"

@@ -1,0 +1,110 @@
+"""Writes of the case module: a learner's place in a case, revealing stages, committing to hypotheses."""
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases.models import Case, CaseProgress, Commitment, Stage, hypothesis_slugs
+from cases.reasoning import decision_score
+from quizzes import services as quiz_services
+from quizzes.models import Attempt, Certainty
+
+
+class CaseError(quiz_services.QuizError):
+    pass
+
+
+class StageLocked(CaseError):
+    status = 409
+
+
+@transaction.atomic
+def progress_start(*, learner, case: Case) -> CaseProgress:
+    """The learner's place in the case, made on first visit with a quiz attempt holding its questions."""
+    progress = CaseProgress.objects.filter(learner=learner, case=case).select_related("attempt").first()
+    if progress is not None:
+        return progress
+    question_ids = list(case.questions.published().order_by("stage__order", "pk").values_list("pk", flat=True))
+    attempt = None
+    if question_ids:
+        attempt = quiz_services.attempt_start(
+            learner=learner, topics=[], size=len(question_ids), mode=Attempt.Mode.CASE, question_ids=question_ids
+        )
+    try:
+        with transaction.atomic():
+            return CaseProgress.objects.create(learner=learner, case=case, attempt=attempt)
+    except IntegrityError:
+        # A second tab started the case at the same moment; use its record.
+        if attempt is not None:
+            attempt.delete()
+        return CaseProgress.objects.get(learner=learner, case=case)
+
+
+def _current_stage(progress: CaseProgress, stages: list[Stage]) -> Stage | None:
+    return stages[min(progress.revealed, len(stages)) - 1] if progress.revealed else None
+
+
+def _open_decision(progress: CaseProgress, stage: Stage | None) -> bool:
+    if stage is None or not stage.decision:
+        return False
+    return not Commitment.objects.filter(progress=progress, stage=stage).exists()
+
+
+@transaction.atomic
+def stage_reveal(*, progress: CaseProgress, now: datetime | None = None) -> CaseProgress:
+    """Show the next stage, unless the current one ends in a decision not yet committed."""
+    progress = CaseProgress.objects.select_for_update().get(pk=progress.pk)
+    stages = list(progress.case.stages.all())
+    if progress.revealed >= len(stages):
+        return progress
+    if _open_decision(progress, _current_stage(progress, stages)):
+        raise StageLocked("Commit to your hypothesis before the next findings are shown.")
+    progress.revealed += 1
+    _complete_if_done(progress, stages, now)
+    progress.save(update_fields=["revealed", "completed"])
+    return progress
+
+
+def _complete_if_done(progress: CaseProgress, stages: list[Stage], now: datetime | None) -> None:
+    last = stages[-1]
+    if progress.revealed >= len(stages) and not _open_decision(progress, last) and progress.completed is None:
+        progress.completed = now or timezone.now()
+
+
+@transaction.atomic
+def decision_commit(
+    *, progress: CaseProgress, stage: Stage, ranking: list[str], certainty: str, now: datetime | None = None
+) -> tuple[Commitment, bool]:
+    """Record the learner's hypothesis at a decision point; a repeat returns the first one unchanged."""
+    progress = CaseProgress.objects.select_for_update().get(pk=progress.pk)
+    existing = Commitment.objects.filter(progress=progress, stage=stage).first()
+    if existing is not None:
+        return existing, False
+    stages = list(progress.case.stages.all())
+    if stage.case_id != progress.case_id or not stage.decision or stage not in stages[: progress.revealed]:
+        raise CaseError("There is no open decision at this point of the case.")
+    if certainty not in Certainty.values:
+        raise CaseError("Say how sure you are: sure, unsure or guess.")
+    _check_ranking(stage, ranking)
+    commitment = Commitment.objects.create(
+        progress=progress,
+        stage=stage,
+        ranking=ranking,
+        certainty=certainty,
+        score=decision_score(stage.decision, ranking, stage.expert_answer),
+    )
+    _complete_if_done(progress, stages, now)
+    progress.save(update_fields=["completed"])
+    return commitment, True
+
+
+def _check_ranking(stage: Stage, ranking: list[str]) -> None:
+    if stage.decision == Stage.Decision.TYPE:
+        if len(ranking) != 1 or ranking[0] not in hypothesis_slugs(types_only=True):
+            raise CaseError("Choose the type you now suspect.")
+        return
+    if len(ranking) != 3 or len(set(ranking)) != 3:
+        raise CaseError("Rank three different diagnoses: first, second and third.")
+    if not set(ranking) <= hypothesis_slugs():
+        raise CaseError("Choose each diagnosis from the list.")

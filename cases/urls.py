@@ -1,0 +1,12 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/reveal/", views.reveal, name="reveal"),
+    path("<slug:slug>/stages/<int:stage_id>/commit/", views.commit, name="commit"),
+]

@@ -1,0 +1,134 @@
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from cases import services
+from cases.forms import DecisionForm
+from cases.models import Case, CaseProgress, Stage, hypothesis_names
+from cases.reasoning import path_summary
+from quizzes.models import Question, Response
+
+
+def _case_for(request: HttpRequest, slug: str) -> Case:
+    """A case the user may open: published, or any case for an instructor previewing it."""
+    return get_object_or_404(Case.objects.visible_to(request.user), slug=slug)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    cases = Case.objects.visible_to(request.user).prefetch_related(
+        Prefetch("questions", queryset=Question.objects.only("pk", "case_id", "topic")),
+        Prefetch("stages", queryset=Stage.objects.only("pk", "case_id", "decision")),
+    )
+    progress = {p.case_id: p for p in CaseProgress.objects.filter(learner=request.user).prefetch_related("commitments")}
+    rows = []
+    for case in cases:
+        mine = progress.get(case.pk)
+        topics = sorted({q.get_topic_display() for q in case.questions.all()})
+        if any(s.decision for s in case.stages.all()):
+            topics.insert(0, "Diagnostic reasoning")
+        rows.append({"case": case, "progress": mine, "stages": len(case.stages.all()), "topics": topics})
+    for row in rows:
+        mine = row["progress"]
+        row["score"] = _reasoning_percent(mine) if mine and mine.completed else None
+    return render(request, "cases/index.html", {"rows": rows})
+
+
+def _reasoning_percent(progress: CaseProgress) -> int | None:
+    scores = [c.score for c in progress.commitments.all()]
+    return round(100 * sum(scores, Decimal(0)) / len(scores)) if scores else None
+
+
+def _case_context(request: HttpRequest, case: Case, progress: CaseProgress, form=None, error=None) -> dict:
+    stages = list(case.stages.all())
+    revealed = stages[: progress.revealed]
+    commitments = {c.stage_id: c for c in progress.commitments.all()}
+    current = revealed[-1] if revealed else None
+    open_decision = current is not None and bool(current.decision) and current.pk not in commitments
+    slots, answered = {}, {}
+    if progress.attempt_id:
+        slots = dict(progress.attempt.slots.values_list("question_id", "position"))
+        answered = {r.question_id: r for r in Response.objects.filter(attempt_id=progress.attempt_id)}
+    questions = {}
+    for question in case.questions.published().filter(stage__in=revealed):
+        questions.setdefault(question.stage_id, []).append(
+            {"question": question, "position": slots.get(question.pk), "response": answered.get(question.pk)}
+        )
+    steps = [(s, commitments.get(s.pk)) for s in stages if s.decision]
+    return {
+        "case": case,
+        "progress": progress,
+        "stages": [
+            {"stage": s, "commitment": commitments.get(s.pk), "questions": questions.get(s.pk, [])} for s in revealed
+        ],
+        "total": len(stages),
+        "next_stage": stages[progress.revealed] if progress.revealed < len(stages) else None,
+        "open_decision": open_decision,
+        "decision_form": _decision_form(form, current) if open_decision else None,
+        "current": current,
+        "error": error,
+        "steps": steps,
+        "path": path_summary([(c.ranking[0], s.expert_answer) for s, c in steps if c]),
+        "reasoning_percent": _reasoning_percent(progress),
+        "names": hypothesis_names(),
+    }
+
+
+def _decision_form(form: DecisionForm | None, current: Stage) -> DecisionForm:
+    return form if form is not None and form.stage.pk == current.pk else DecisionForm(stage=current)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    case = _case_for(request, slug)
+    progress = services.progress_start(learner=request.user, case=case)
+    return render(request, "cases/detail.html", _case_context(request, case, progress))
+
+
+def _after_change(request: HttpRequest, case: Case, progress: CaseProgress, anchor: str) -> HttpResponse:
+    if request.htmx:
+        return render(request, "cases/detail.html#stages", _case_context(request, case, progress))
+    return redirect(f"{case.get_absolute_url()}#{anchor}")
+
+
+@login_required
+@require_POST
+def reveal(request: HttpRequest, slug: str) -> HttpResponse:
+    case = _case_for(request, slug)
+    progress = services.progress_start(learner=request.user, case=case)
+    try:
+        progress = services.stage_reveal(progress=progress)
+    except services.CaseError as error:
+        context = _case_context(request, case, progress, error=error.message)
+        template = "cases/detail.html#stages" if request.htmx else "cases/detail.html"
+        return render(request, template, context, status=error.status)
+    return _after_change(request, case, progress, f"stage-{progress.revealed}")
+
+
+@login_required
+@require_POST
+def commit(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
+    case = _case_for(request, slug)
+    stage = get_object_or_404(Stage, pk=stage_id, case=case)
+    progress = services.progress_start(learner=request.user, case=case)
+    form = DecisionForm(request.POST, stage=stage)
+    error, status = None, 400
+    if form.is_valid():
+        try:
+            services.decision_commit(
+                progress=progress, stage=stage, ranking=form.ranking(), certainty=form.cleaned_data["certainty"]
+            )
+        except services.CaseError as failure:
+            error, status = failure.message, failure.status
+        else:
+            progress.refresh_from_db()
+            return _after_change(request, case, progress, f"stage-{stage.order}")
+    context = _case_context(request, case, progress, form=form, error=error)
+    template = "cases/detail.html#stages" if request.htmx else "cases/detail.html"
+    return render(request, template, context, status=status)

@@ -1,0 +1,169 @@
+"""Instructors author a case on one admin page; publishing refuses a case that cannot be taken."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from cases.models import Case, Stage
+from quizzes.models import Question
+from tests.factories import question_with_choices
+
+pytestmark = pytest.mark.django_db
+
+
+def _management(prefix, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def _case_form(stages=2, published=True, questions=()):
+    data = {
+        "title": "A new case",
+        "slug": "a-new-case",
+        "difficulty": "introductory",
+        "presentation": "A patient <script>alert('x')</script> with lumps.",
+        "objectives": "- Learn",
+        "debrief": "Dystrophic.",
+        **_management("stages", stages),
+        **_management("questions", len(questions)),
+    }
+    if published:
+        data["is_published"] = "on"
+    for i in range(stages):
+        data |= {
+            f"stages-{i}-order": str(i + 1),
+            f"stages-{i}-kind": "history" if i == 0 else "examination",
+            f"stages-{i}-title": f"Stage {i + 1}",
+            f"stages-{i}-body": "Findings.",
+            f"stages-{i}-decision": "",
+        }
+    for i, slug in enumerate(questions):
+        data |= {
+            f"questions-{i}-slug": slug,
+            f"questions-{i}-topic": "type",
+            f"questions-{i}-kind": "single",
+            f"questions-{i}-stem": "Which type?",
+            f"questions-{i}-teaching_point": "Labs.",
+            f"questions-{i}-is_published": "on",
+        }
+    return data
+
+
+def test_an_instructor_creates_and_publishes_a_case(instructor_client):
+    response = instructor_client.post("/admin/cases/case/add/", _case_form())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.get(slug="a-new-case")
+    assert case.is_published and case.stages.count() == 2
+
+
+def test_publishing_a_case_with_one_stage_is_refused_whole(instructor_client):
+    response = instructor_client.post("/admin/cases/case/add/", _case_form(stages=1))
+    assert response.status_code == 200
+    assert "at least two stages" in response.content.decode()
+    assert not Case.objects.filter(slug="a-new-case").exists() and not Stage.objects.filter(title="Stage 1").exists()
+
+
+def test_a_draft_may_have_one_stage(instructor_client):
+    assert instructor_client.post("/admin/cases/case/add/", _case_form(stages=1, published=False)).status_code == 302
+
+
+def test_publishing_with_an_unanswerable_question_is_refused(instructor_client):
+    response = instructor_client.post("/admin/cases/case/add/", _case_form(questions=["case-q-no-options"]))
+    assert response.status_code == 200
+    assert "exactly one correct" in response.content.decode()
+    assert not Case.objects.filter(slug="a-new-case").exists()
+    assert not Question.objects.filter(slug="case-q-no-options").exists()
+
+
+def test_a_question_with_options_can_join_a_published_case(instructor_client):
+    instructor_client.post("/admin/cases/case/add/", _case_form(published=False))
+    case = Case.objects.get(slug="a-new-case")
+    question = question_with_choices(slug="ready-question")
+    question.case = case
+    question.save()
+    data = _case_form() | _management("stages", 2, 2) | _management("questions", 1, 1)
+    for i, stage in enumerate(case.stages.all()):
+        data[f"stages-{i}-id"] = str(stage.pk)
+        data[f"stages-{i}-case"] = str(case.pk)
+    data |= {
+        "questions-0-id": str(question.pk),
+        "questions-0-case": str(case.pk),
+        "questions-0-slug": "ready-question",
+        "questions-0-topic": "type",
+        "questions-0-kind": "single",
+        "questions-0-stem": "Which?",
+        "questions-0-teaching_point": "Point.",
+        "questions-0-is_published": "on",
+    }
+    response = instructor_client.post(f"/admin/cases/case/{case.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case.refresh_from_db()
+    assert case.is_published
+
+
+def test_authored_markdown_reaches_learners_without_script(instructor_client, learner):
+    from django.test import Client
+
+    instructor_client.post("/admin/cases/case/add/", _case_form())
+    reader = Client()
+    reader.force_login(learner)
+    body = reader.get("/cases/a-new-case/").content.decode()
+    assert "A patient" in body and "<script>alert" not in body
+
+
+def test_the_change_page_links_to_the_learners_view(instructor_client):
+    instructor_client.post("/admin/cases/case/add/", _case_form())
+    case = Case.objects.get(slug="a-new-case")
+    assert 'href="/cases/a-new-case/"' in instructor_client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_stage_image_needs_alt_text_and_is_served_safely(client, learner_client, case, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    stage = case.stages.get(order=1)
+    stage.image = SimpleUploadedFile("nodule.png", _png(), content_type="image/png")
+    with pytest.raises(Exception, match="Describe the image"):
+        stage.full_clean()
+    stage.image_alt = "Chalky white nodules on two fingertips"
+    stage.full_clean()
+    stage.save()
+    response = client.get(stage.image.url)
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    learner_client.post(f"/cases/{case.slug}/reveal/")
+    assert (
+        'alt="Chalky white nodules on two fingertips"' in learner_client.get(case.get_absolute_url()).content.decode()
+    )
+
+
+def test_media_outside_the_upload_folder_is_refused(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    assert client.get("/media/../calcinosis/settings.py").status_code in (400, 404)
+    assert client.get("/media/cases/missing.png").status_code == 404
+
+
+def test_a_non_image_upload_is_refused(case, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    stage = case.stages.get(order=1)
+    stage.image = SimpleUploadedFile("evil.html", b"<script>alert(1)</script>", content_type="text/html")
+    stage.image_alt = "x"
+    with pytest.raises(Exception, match="extension"):
+        stage.full_clean()
+
+
+def test_the_instructors_group_may_author_cases(instructor):
+    perms = instructor.get_all_permissions()
+    assert {"cases.add_case", "cases.change_stage", "cases.view_caseprogress"} <= perms
+    assert "cases.change_caseprogress" not in perms

@@ -1,0 +1,388 @@
+"""The starter case vignettes (cases/starter/cases.json) are well formed and consistent with the reference.
+
+No Django and no database: the JSON files are read directly, so the checks run with
+``pytest -p no:django --noconftest tests/cases/test_case_content.py``.
+
+Checked here: the coverage the starter set must have (every type as a diagnosis, both extents, juvenile
+dermatomyositis, calciphylaxis on dialysis, an iatrogenic case, a mimic); the shape of every case, stage and
+decision point; that every slug a case uses exists in ``calcinosis/starter/knowledge.json``; that the embedded
+questions follow the question-bank format, do not clash with ``quizzes/starter/questions.json`` and have a
+sound answer key (numeric answers are recomputed from their stored calcium and phosphate); and that the only
+percentages in the cases are the source's.
+"""
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = ROOT / "cases" / "starter" / "cases.json"
+QUESTIONS = ROOT / "quizzes" / "starter" / "questions.json"
+KNOWLEDGE = ROOT / "calcinosis" / "starter" / "knowledge.json"
+
+MIN_CASES = 11
+MIN_BODYMAPS = 3
+DIFFICULTIES = {"introductory", "intermediate", "advanced"}
+STAGE_KINDS = ("history", "examination", "laboratory", "imaging", "histology", "outcome")
+DECISION_KINDS = {"type", "differential"}
+TEACHES_KEYS = {"types", "conditions", "sites", "differentials"}
+QUESTION_KINDS = {"single", "multiple", "bodymap", "numeric"}
+TOPICS = {
+    "type",
+    "distribution",
+    "differential",
+    "epidemiology",
+    "etiology",
+    "pathophysiology",
+    "laboratory",
+    "examination",
+    "management",
+}
+
+# Percentages the source gives: 25-40% (limited SSc within ten years), ~30% (adult DM), up to 70% (juvenile DM),
+# ~33% periarticular and ~17% soft tissue (SLE). No other percentage may appear in a case.
+SOURCE_PERCENTAGES = {"25", "30", "33", "40", "70", "17"}
+PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)", re.IGNORECASE)
+RANGE_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*\d+(?:\.\d+)?\s*(?:%|per ?cent\b)", re.IGNORECASE)
+
+# Unit conversion on the reference pages (investigations, metastatic).
+CA_MG_PER_MMOL = 4.008
+P_MG_PER_MMOL = 3.097
+MG_IN, MMOL_IN = "mg/dL", "mmol/L"
+MG_OUT, MMOL_OUT = "mg²/dL²", "mmol²/L²"
+RANGES = {
+    MG_IN: {"calcium": (7.0, 14.0), "phosphate": (2.0, 10.0)},
+    MMOL_IN: {"calcium": (1.8, 3.5), "phosphate": (0.7, 3.2)},
+}
+
+# Column sizes in cases/models.py and quizzes/models.py, so the data migration cannot truncate or fail.
+MAX_CASE_SLUG, MAX_TITLE, MAX_PROMPT, MAX_QUESTION_SLUG, MAX_CHOICE_TEXT = 50, 150, 300, 80, 300
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
+# Words that would give a diagnosis away in a title.
+TELLTALE_RE = re.compile(
+    r"calcino|calcif|calciphyl|dystroph|metasta|iatrogen|idiopath|mycetoma|milia|milium|wart|osteoma|xanthom"
+    r"|sclero|crest|myositis|lupus|tumoral",
+    re.IGNORECASE,
+)
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+DATA = _load(CASES)
+ALL_CASES = DATA["cases"]
+KNOW = _load(KNOWLEDGE)
+KNOWN = {
+    "sections": {s["slug"] for s in KNOW["sections"]},
+    "types": {t["slug"] for t in KNOW["types"]},
+    "extents": {e["slug"] for e in KNOW["extents"]},
+    "conditions": {c["slug"] for c in KNOW["conditions"]},
+    "sites": {s["slug"] for s in KNOW["sites"]},
+    "differentials": {d["slug"] for d in KNOW["differentials"]},
+}
+TYPES = KNOWN["types"]
+REGIONS = KNOWN["sites"]
+BANK_SLUGS = {q["slug"] for q in _load(QUESTIONS)["questions"]}
+
+
+def _case_ids(cases: list[dict]) -> list[str]:
+    return [c["slug"] for c in cases]
+
+
+def _questions(case: dict) -> list[dict]:
+    return [q for s in case["stages"] for q in s["questions"]]
+
+
+def _decisions(case: dict) -> list[dict]:
+    return [s["decision"] for s in case["stages"] if s["decision"]]
+
+
+ALL_QUESTIONS = [q for c in ALL_CASES for q in _questions(c)]
+
+
+def _of(kind: str) -> list[dict]:
+    return [q for q in ALL_QUESTIONS if q["kind"] == kind]
+
+
+def _question_ids(questions: list[dict]) -> list[str]:
+    return [q["slug"] for q in questions]
+
+
+def _strings(value):
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _text(case: dict) -> str:
+    return "\n".join(_strings(case)).lower()
+
+
+def _expected_product(q: dict) -> float:
+    ca, p, unit_in, unit_out = q["calcium"], q["phosphate"], q["input_unit"], q["unit"]
+    if unit_in == MG_IN and unit_out == MG_OUT or unit_in == MMOL_IN and unit_out == MMOL_OUT:
+        return ca * p
+    if unit_in == MMOL_IN and unit_out == MG_OUT:
+        return ca * CA_MG_PER_MMOL * p * P_MG_PER_MMOL
+    if unit_in == MG_IN and unit_out == MMOL_OUT:
+        return ca * p / (CA_MG_PER_MMOL * P_MG_PER_MMOL)
+    raise AssertionError(f"unknown unit pair {unit_in!r} -> {unit_out!r}")
+
+
+# ---------------------------------------------------------------- the set as a whole
+
+
+def test_there_are_enough_cases():
+    assert len(ALL_CASES) >= MIN_CASES
+
+
+def test_case_slugs_are_unique():
+    duplicates = [slug for slug, n in Counter(_case_ids(ALL_CASES)).items() if n > 1]
+    assert not duplicates
+
+
+def test_every_difficulty_is_used():
+    assert {c["difficulty"] for c in ALL_CASES} == DIFFICULTIES
+
+
+def test_every_type_is_a_diagnosis():
+    assert {c["diagnosis"]["type"] for c in ALL_CASES} >= TYPES
+
+
+def test_both_extents_are_taught():
+    assert {c["diagnosis"]["extent"] for c in ALL_CASES} >= {"circumscripta", "universalis"}
+
+
+def test_a_case_teaches_juvenile_dermatomyositis():
+    assert [c for c in ALL_CASES if "juvenile-dermatomyositis" in c["teaches"]["conditions"]]
+
+
+def test_a_calciphylaxis_case_mentions_dialysis():
+    calciphylaxis = [c for c in ALL_CASES if c["diagnosis"]["type"] == "calciphylaxis"]
+    assert [c for c in calciphylaxis if "dialysis" in _text(c)]
+
+
+def test_an_iatrogenic_case_exists():
+    assert [c for c in ALL_CASES if c["diagnosis"]["type"] == "iatrogenic"]
+
+
+def test_a_case_ends_in_a_differential():
+    assert [c for c in ALL_CASES if c["diagnosis"]["differential"]]
+
+
+def test_question_slugs_are_unique():
+    duplicates = [slug for slug, n in Counter(_question_ids(ALL_QUESTIONS)).items() if n > 1]
+    assert not duplicates
+
+
+def test_question_slugs_do_not_clash_with_the_bank():
+    clashes = set(_question_ids(ALL_QUESTIONS)) & BANK_SLUGS
+    assert not clashes, f"already in quizzes/starter/questions.json: {sorted(clashes)}"
+
+
+def test_there_are_enough_bodymap_questions():
+    assert len(_of("bodymap")) >= MIN_BODYMAPS
+
+
+def test_only_source_percentages():
+    found = set()
+    for text in _strings(DATA):
+        found.update(PERCENT_RE.findall(text))
+        found.update(RANGE_PERCENT_RE.findall(text))
+    assert found <= SOURCE_PERCENTAGES, f"percentages not in the source: {sorted(found - SOURCE_PERCENTAGES)}"
+
+
+# ---------------------------------------------------------------- every case
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=_case_ids(ALL_CASES))
+def test_case_fields(case):
+    assert SLUG_RE.match(case["slug"]), "slug must be kebab-case"
+    assert len(case["slug"]) <= MAX_CASE_SLUG
+    assert case["title"].strip() and len(case["title"]) <= MAX_TITLE
+    assert case["difficulty"] in DIFFICULTIES
+    assert case["presentation"].strip()
+    assert case["debrief"].strip()
+    objectives = [line for line in case["objectives"].splitlines() if line.strip()]
+    assert 2 <= len(objectives) <= 4
+    assert all(line.startswith("- ") for line in objectives), "objectives are a Markdown list"
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=_case_ids(ALL_CASES))
+def test_title_does_not_give_the_diagnosis_away(case):
+    assert not TELLTALE_RE.search(case["title"]), case["title"]
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=_case_ids(ALL_CASES))
+def test_diagnosis_slugs_exist(case):
+    dx = case["diagnosis"]
+    assert set(dx) == {"type", "differential", "extent"}
+    assert (dx["type"] is None) != (dx["differential"] is None), "a diagnosis is a type or a differential"
+    assert dx["type"] is None or dx["type"] in TYPES
+    assert dx["differential"] is None or dx["differential"] in KNOWN["differentials"]
+    assert dx["extent"] is None or dx["extent"] in KNOWN["extents"]
+    if dx["differential"]:
+        assert dx["extent"] is None, "a mimic has no calcinosis extent"
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=_case_ids(ALL_CASES))
+def test_teaches_slugs_exist(case):
+    assert set(case["teaches"]) == TEACHES_KEYS
+    for key, slugs in case["teaches"].items():
+        assert isinstance(slugs, list)
+        unknown = set(slugs) - KNOWN[key]
+        assert not unknown, f"unknown {key}: {sorted(unknown)}"
+    dx = case["diagnosis"]
+    if dx["type"]:
+        assert dx["type"] in case["teaches"]["types"]
+    if dx["differential"]:
+        assert dx["differential"] in case["teaches"]["differentials"]
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=_case_ids(ALL_CASES))
+def test_stages_decisions_and_questions(case):
+    stages = case["stages"]
+    assert len(stages) >= 2
+    assert _decisions(case), "at least one decision point"
+    assert _questions(case), "at least one question"
+    for s in stages:
+        assert s["kind"] in STAGE_KINDS
+        assert s["title"].strip() and len(s["title"]) <= MAX_TITLE
+        assert s["body"].strip()
+        assert isinstance(s["questions"], list)
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=_case_ids(ALL_CASES))
+def test_stages_follow_a_clinical_order(case):
+    kinds = [s["kind"] for s in case["stages"]]
+    assert "history" not in kinds[1:], "the history comes first"
+    assert "outcome" not in kinds[:-1], "the outcome comes last"
+    assert kinds[-1] != "history"
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=_case_ids(ALL_CASES))
+def test_decision_kinds_and_experts(case):
+    for d in _decisions(case):
+        assert d["kind"] in DECISION_KINDS
+        assert d["prompt"].strip() and len(d["prompt"]) <= MAX_PROMPT
+        assert d["reasoning"].strip()
+        if d["kind"] == "type":
+            assert d["expert"] in TYPES, "a type decision names one of the five types"
+        else:
+            assert d["expert"] in TYPES | KNOWN["differentials"]
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=_case_ids(ALL_CASES))
+def test_last_decision_agrees_with_the_diagnosis(case):
+    dx = case["diagnosis"]
+    assert _decisions(case)[-1]["expert"] == (dx["type"] or dx["differential"])
+    if dx["type"] is None:
+        assert not [d for d in _decisions(case) if d["kind"] == "type"], "a mimic has no right type to pick"
+
+
+# ---------------------------------------------------------------- every question
+
+
+@pytest.mark.parametrize("q", ALL_QUESTIONS, ids=_question_ids(ALL_QUESTIONS))
+def test_question_fields(q):
+    assert SLUG_RE.match(q["slug"]), "slug must be kebab-case"
+    assert len(q["slug"]) <= MAX_QUESTION_SLUG
+    assert q["kind"] in QUESTION_KINDS
+    assert q["topic"] in TOPICS
+    assert q["stem"].strip()
+    assert q["teaching_point"].strip()
+    assert q["section"] in KNOWN["sections"]
+    assert set(q["about"]) <= TEACHES_KEYS
+    for key, slugs in q["about"].items():
+        assert isinstance(slugs, list)
+        unknown = set(slugs) - KNOWN[key]
+        assert not unknown, f"unknown {key}: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("q", _of("single") + _of("multiple"), ids=_question_ids(_of("single") + _of("multiple")))
+def test_choices(q):
+    choices = q["choices"]
+    assert 3 <= len(choices) <= 6
+    assert "sites" not in q and "answer" not in q
+    texts = [c["text"].strip() for c in choices]
+    assert all(texts) and len(set(texts)) == len(texts)
+    assert all(len(t) <= MAX_CHOICE_TEXT for t in texts)
+    for c in choices:
+        assert isinstance(c["correct"], bool)
+        assert c["explanation"].strip(), f"option without explanation: {c['text']!r}"
+        if "type" in c:
+            assert c["type"] in TYPES
+    n_correct = sum(c["correct"] for c in choices)
+    if q["kind"] == "single":
+        assert n_correct == 1, "a single question has exactly one correct option"
+    else:
+        assert 1 <= n_correct < len(choices)
+
+
+@pytest.mark.parametrize("q", _of("bodymap"), ids=_question_ids(_of("bodymap")))
+def test_bodymap(q):
+    assert "choices" not in q and "answer" not in q
+    correct = q["sites"]["correct"]
+    assert correct, "at least one correct region"
+    assert len(set(correct)) == len(correct)
+    assert set(correct) <= REGIONS
+    assert set(correct) <= set(q["about"].get("sites", []))
+    explanations = q["sites"]["explanations"]
+    assert set(explanations) == REGIONS, "every region becomes an option, so every region is explained"
+    assert all(text.strip() for text in explanations.values())
+
+
+@pytest.mark.parametrize("q", _of("numeric"), ids=_question_ids(_of("numeric")))
+def test_numeric_fields(q):
+    assert "choices" not in q and "sites" not in q
+    assert q["topic"] == "laboratory"
+    assert isinstance(q["answer"], int | float)
+    assert isinstance(q["tolerance"], int | float) and q["tolerance"] > 0
+    assert q["unit"] in {MG_OUT, MMOL_OUT}
+    assert q["input_unit"] in {MG_IN, MMOL_IN}
+    assert 0.001 * q["answer"] <= q["tolerance"] <= 0.02 * q["answer"]
+
+
+@pytest.mark.parametrize("q", _of("numeric"), ids=_question_ids(_of("numeric")))
+def test_numeric_answer_is_the_product_of_the_stored_values(q):
+    numbers = [float(n) for n in NUMBER_RE.findall(q["stem"])]
+    assert q["calcium"] in numbers, "the calcium value must appear in the stem"
+    assert q["phosphate"] in numbers, "the phosphate value must appear in the stem"
+    assert q["input_unit"] in q["stem"] and q["unit"] in q["stem"]
+    expected = _expected_product(q)
+    assert abs(q["answer"] - expected) <= min(0.01, q["tolerance"] / 5), f"expected {expected}"
+
+
+@pytest.mark.parametrize("q", _of("numeric"), ids=_question_ids(_of("numeric")))
+def test_numeric_values_are_realistic(q):
+    for analyte in ("calcium", "phosphate"):
+        low, high = RANGES[q["input_unit"]][analyte]
+        assert low <= q[analyte] <= high, f"{analyte} {q[analyte]} outside {low}-{high} {q['input_unit']}"
+
+
+def test_both_unit_systems_are_practised():
+    pairs = {(q["input_unit"], q["unit"]) for q in _of("numeric")}
+    assert (MG_IN, MG_OUT) in pairs
+    assert (MMOL_IN, MMOL_OUT) in pairs
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=_case_ids(ALL_CASES))
+def test_lab_values_in_the_case_match_its_numeric_questions(case):
+    """A numeric question's values are the patient's: they appear in the case's own laboratory stage."""
+    labs = " ".join(s["body"] for s in case["stages"] if s["kind"] == "laboratory")
+    numbers = {float(n) for n in NUMBER_RE.findall(labs)}
+    for q in _questions(case):
+        if q["kind"] == "numeric":
+            assert {q["calcium"], q["phosphate"]} <= numbers
