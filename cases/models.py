@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 
 from calcinosis.markup import render_markdown
 from calcinosis.models import BodySite, CalcinosisType, Condition, Differential, Extent
+from quizzes.models import Certainty
 
 
 class CaseQuerySet(models.QuerySet):
@@ -181,7 +182,7 @@ class Commitment(models.Model):
     progress = models.ForeignKey(CaseProgress, on_delete=models.CASCADE, related_name="commitments")
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="commitments")
     ranking = models.JSONField(help_text="Slugs, best first: one for a type decision, three for a differential.")
-    certainty = models.CharField(max_length=6, default="unsure")
+    certainty = models.CharField(max_length=6, choices=Certainty.choices, default=Certainty.UNSURE)
     score = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal(0))
     committed_at = models.DateTimeField(auto_now_add=True)
 

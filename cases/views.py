@@ -64,7 +64,13 @@ def _case_context(request: HttpRequest, case: Case, progress: CaseProgress, form
         "case": case,
         "progress": progress,
         "stages": [
-            {"stage": s, "commitment": commitments.get(s.pk), "questions": questions.get(s.pk, [])} for s in revealed
+            {
+                "stage": s,
+                "commitment": commitments.get(s.pk),
+                # A stage's questions wait for its decision, so they cannot hint at the answer to commit to.
+                "questions": questions.get(s.pk, []) if not s.decision or s.pk in commitments else [],
+            }
+            for s in revealed
         ],
         "total": len(stages),
         "next_stage": stages[progress.revealed] if progress.revealed < len(stages) else None,

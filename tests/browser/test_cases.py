@@ -32,6 +32,7 @@ def _commit_here(page):
         form.locator("input[name=first]").first.check()
     form.get_by_label("Sure", exact=True).check()
     form.get_by_role("button", name="Commit").click()
+    expect(page.locator(".decision-form")).to_have_count(0)  # swapped for the committed stage
 
 
 def test_a_learner_works_through_a_case(page):
@@ -46,6 +47,7 @@ def test_a_learner_works_through_a_case(page):
     committed = False
     for stage in stages:
         page.get_by_role("button", name=re.compile("^Reveal the")).click()
+        expect(page.locator(".case-stage")).to_have_count(stage.order)
         heading = page.locator(f"#stage-{stage.order}-heading")
         expect(heading).to_contain_text(stage.title)
         expect(heading).to_be_focused()
@@ -60,10 +62,14 @@ def test_a_learner_works_through_a_case(page):
     screenshot(page, "case-in-progress")
     assert Commitment.objects.count() >= 1 and CaseProgress.objects.get().revealed >= 2
     # A case question: answer it with the quiz engine, then come back.
+    reveal = page.get_by_role("button", name=re.compile("^Reveal the"))
     while not page.get_by_role("link", name="Answer this question").count():
         if page.locator(".decision-form").count():
             _commit_here(page)
-        page.get_by_role("button", name=re.compile("^Reveal the")).click()
+            continue
+        shown = page.locator(".case-stage").count()
+        reveal.click()
+        expect(page.locator(".case-stage")).to_have_count(shown + 1)
     page.get_by_role("link", name="Answer this question").first.click()
     if page.locator("#id_value").count():
         page.locator("#id_value").fill("70")
