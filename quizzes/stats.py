@@ -4,12 +4,12 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from calcinosis.models import CalcinosisType
-from quizzes import scoring
+from quizzes import itemstats, scoring
 from quizzes.models import Attempt, Choice, Question, Response, Topic
 
 ACTIVITY_DAYS = 28
@@ -88,13 +88,16 @@ def attempt_results(attempt: Attempt) -> dict:
 
 
 def type_confusion(learner) -> dict:
-    """Rows: the right type; columns: the type the learner chose; on single-answer questions about type."""
+    """Rows: the right type; columns: the type chosen; on single-answer questions about type.
+
+    For one learner, or for the whole cohort when learner is None (the instructors' view)."""
     right_type = Choice.objects.filter(question=OuterRef("response__question"), is_correct=True).values("ctype")[:1]
+    mine = {} if learner is None else {"response__attempt__learner": learner}
     picks = (
         Response.choices.through.objects.filter(
-            response__attempt__learner=learner,
             choice__ctype__isnull=False,
             response__question__kind="single",
+            **mine,
         )
         .annotate(right=Subquery(right_type))
         .exclude(right__isnull=True)
@@ -181,3 +184,86 @@ def learner_progress(learner) -> dict:
         "activity": activity,
         "recent": recent,
     }
+
+
+# instructors
+
+
+def item_analysis() -> list[dict]:
+    """Every quiz-bank question with its facility, discrimination and how often each option was chosen."""
+    rows = Response.objects.filter(question__case__isnull=True).values_list("attempt__learner", "question", "score")
+    analysed = itemstats.analyse(list(rows))
+    questions = (
+        Question.objects.for_quizzes()
+        .select_related("section")
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.annotate(picked=Count("responses"))))
+        .annotate(flags_count=Count("flags", distinct=True), answers=Count("responses", distinct=True))
+    )
+    items = []
+    for question in questions:
+        stats = analysed.get(question.pk)
+        n = question.answers
+        options = [
+            {"choice": c, "share": round(100 * c.picked / n) if n else 0}
+            for c in question.choices.all()
+            if question.kind != "bodymap" or c.picked or c.is_correct
+        ]
+        items.append({"question": question, "stats": stats, "options": options, "concern": _concern(stats)})
+    items.sort(key=lambda item: (item["concern"] is None, -(item["stats"].n if item["stats"] else 0)))
+    return items
+
+
+def _concern(stats) -> str | None:
+    """A plain-language reason to look at an item again, or None."""
+    if stats is None:
+        return None
+    if stats.discrimination is not None and stats.discrimination < 0:
+        return "Stronger learners get it wrong more often: check the key and the stem."
+    if stats.n >= 5 and stats.facility < 0.2:
+        return "Very hard: almost nobody gets it right."
+    if stats.n >= 5 and stats.facility > 0.95:
+        return "Very easy: nearly everyone gets it right."
+    return None
+
+
+def _per_learner(queryset, field: str, function):
+    return Subquery(
+        queryset.filter(**{field: OuterRef("pk")}).values(field).annotate(v=function).values("v"),
+    )
+
+
+def cohort() -> dict:
+    """Learners (not staff) with their figures, and the cohort's accuracy by topic."""
+    from django.contrib.auth import get_user_model
+
+    from cases.models import CaseProgress, Commitment
+
+    responses = Response.objects.all()
+    learners = (
+        get_user_model()
+        .objects.filter(is_staff=False)
+        .annotate(
+            answers=_per_learner(responses, "attempt__learner", Count("pk")),
+            accuracy=_per_learner(responses, "attempt__learner", Avg("score")),
+            last_answer=_per_learner(responses, "attempt__learner", Max("answered_at")),
+            quizzes_finished=_per_learner(
+                Attempt.objects.filter(finished__isnull=False).exclude(mode=Attempt.Mode.CASE), "learner", Count("pk")
+            ),
+            cases_completed=_per_learner(CaseProgress.objects.filter(completed__isnull=False), "learner", Count("pk")),
+            reasoning=_per_learner(Commitment.objects.all(), "progress__learner", Avg("score")),
+        )
+        .order_by("username")
+    )
+    topic_rows = {
+        row["question__topic"]: row
+        for row in responses.values("question__topic").annotate(n=Count("pk"), accuracy=Avg("score"))
+    }
+    topics = [
+        {
+            "name": label,
+            "n": topic_rows.get(v, {}).get("n", 0),
+            "percent": _percent(topic_rows.get(v, {}).get("accuracy")),
+        }
+        for v, label in Topic.choices
+    ]
+    return {"learners": list(learners), "topics": topics, "confusion": type_confusion(None)}

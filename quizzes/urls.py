@@ -20,4 +20,7 @@ urlpatterns = [
     path("progress/", views.progress, name="progress"),
     path("review/", views.review, name="review"),
     path("review/start/", views.review_start, name="review-start"),
+    # instructors
+    path("teach/", views.teach, name="teach"),
+    path("teach/grades.csv", views.teach_grades, name="teach-grades"),
 ]

@@ -1,5 +1,10 @@
+import csv
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -279,3 +284,68 @@ def review_start(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Nothing is due for review right now.")
         return redirect("quizzes:review")
     return redirect("quizzes:question", pk=attempt.pk, position=1)
+
+
+# instructors
+
+
+def instructor_required(view):
+    """Instructors (staff) only: anonymous visitors go to log in, learners get a 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied("Instructors only.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+@instructor_required
+def teach(request: HttpRequest) -> HttpResponse:
+    context = stats.cohort() | {"items": stats.item_analysis()}
+    return render(request, "quizzes/teach.html", context)
+
+
+@require_GET
+@instructor_required
+def teach_grades(request: HttpRequest) -> HttpResponse:
+    """The cohort grade report as CSV, one row per learner."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="calcinosis-grades.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "username",
+            "email",
+            "joined",
+            "answers",
+            "accuracy_percent",
+            "quizzes_finished",
+            "cases_completed",
+            "case_reasoning_percent",
+            "last_answer",
+        ]
+    )
+    for learner in stats.cohort()["learners"]:
+        writer.writerow(
+            [
+                learner.username,
+                learner.email,
+                learner.date_joined.date().isoformat(),
+                learner.answers or 0,
+                _csv_percent(learner.accuracy),
+                learner.quizzes_finished or 0,
+                learner.cases_completed or 0,
+                _csv_percent(learner.reasoning),
+                learner.last_answer.isoformat(timespec="seconds") if learner.last_answer else "",
+            ]
+        )
+    return response
+
+
+def _csv_percent(value) -> str:
+    return "" if value is None else f"{100 * float(value):.1f}"

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from calcinosis.models import Section
 
-# Named URLs without arguments, and who may see them: "anyone" or "learner" (needs an account).
+# Named URLs without arguments, and who may see them: "anyone", "learner" (an account) or "instructor".
 STATIC_PAGES = [
     ("home", "anyone"),
     ("reference:index", "anyone"),
@@ -18,6 +18,7 @@ STATIC_PAGES = [
     ("quizzes:progress", "learner"),
     ("quizzes:review", "learner"),
     ("cases:index", "learner"),
+    ("quizzes:teach", "instructor"),
 ]
 
 # Pages with query strings that show more of the page (results, errors).
