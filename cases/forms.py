@@ -1,15 +1,7 @@
 from django import forms
 
-from calcinosis.models import CalcinosisType, Differential
 from cases.models import Stage
 from quizzes.models import Certainty
-
-
-def _hypotheses(types_only: bool) -> list[tuple[str, str]]:
-    choices = [(t.slug, t.name) for t in CalcinosisType.objects.order_by("order")]
-    if not types_only:
-        choices += [(d.slug, f"{d.name} (mimic)") for d in Differential.objects.order_by("name")]
-    return choices
 
 
 class DecisionForm(forms.Form):
@@ -21,13 +13,14 @@ class DecisionForm(forms.Form):
         error_messages={"invalid_choice": "Say how sure you are: sure, unsure or guess."},
     )
 
-    def __init__(self, *args, stage: Stage, **kwargs):
+    def __init__(self, *args, stage: Stage, types: dict[str, str], mimics: dict[str, str], **kwargs):
+        """`types` and `mimics` map slug to name (cases.models.hypotheses), read once by the view."""
         super().__init__(*args, **kwargs)
         self.stage = stage
         if stage.decision == Stage.Decision.TYPE:
             self.fields["first"] = forms.ChoiceField(
                 label="The type you now suspect",
-                choices=_hypotheses(types_only=True),
+                choices=list(types.items()),
                 widget=forms.RadioSelect,
                 error_messages={"required": "Choose the type you now suspect."},
             )
@@ -36,7 +29,7 @@ class DecisionForm(forms.Form):
         for name, label in (("first", "Most likely"), ("second", "Second"), ("third", "Third")):
             self.fields[name] = forms.ChoiceField(
                 label=label,
-                choices=blank + _hypotheses(types_only=False),
+                choices=blank + list(types.items()) + [(slug, f"{name} (mimic)") for slug, name in mimics.items()],
                 error_messages={"required": f"Choose your {label.lower()} diagnosis."},
             )
 

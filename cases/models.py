@@ -144,10 +144,10 @@ class Stage(models.Model):
             raise ValidationError({"expert_answer": "Name a type or a mimic by slug."})
 
 
-def hypothesis_names() -> dict[str, str]:
-    """Slug to name of everything a learner may suspect: the five types and the five mimics."""
-    names = dict(CalcinosisType.objects.values_list("slug", "name"))
-    return names | dict(Differential.objects.values_list("slug", "name"))
+def hypotheses() -> tuple[dict[str, str], dict[str, str]]:
+    """What a learner may suspect, slug to name: the five types in teaching order, then the five mimics."""
+    types = dict(CalcinosisType.objects.order_by("order").values_list("slug", "name"))
+    return types, dict(Differential.objects.order_by("name").values_list("slug", "name"))
 
 
 def hypothesis_slugs(types_only: bool = False) -> set[str]:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases import services
 from cases.forms import DecisionForm
-from cases.models import Case, CaseProgress, Stage, hypothesis_names
+from cases.models import Case, CaseProgress, Stage, hypotheses
 from cases.reasoning import path_summary
 from quizzes.models import Question, Response
 
@@ -45,6 +45,7 @@ def _reasoning_percent(progress: CaseProgress) -> int | None:
 
 
 def _case_context(request: HttpRequest, case: Case, progress: CaseProgress, form=None, error=None) -> dict:
+    types, mimics = hypotheses()
     stages = list(case.stages.all())
     revealed = stages[: progress.revealed]
     commitments = {c.stage_id: c for c in progress.commitments.all()}
@@ -75,18 +76,20 @@ def _case_context(request: HttpRequest, case: Case, progress: CaseProgress, form
         "total": len(stages),
         "next_stage": stages[progress.revealed] if progress.revealed < len(stages) else None,
         "open_decision": open_decision,
-        "decision_form": _decision_form(form, current) if open_decision else None,
+        "decision_form": _decision_form(form, current, types, mimics) if open_decision else None,
         "current": current,
         "error": error,
         "steps": steps,
         "path": path_summary([(c.ranking[0], s.expert_answer) for s, c in steps if c]),
         "reasoning_percent": _reasoning_percent(progress),
-        "names": hypothesis_names(),
+        "names": types | mimics,
     }
 
 
-def _decision_form(form: DecisionForm | None, current: Stage) -> DecisionForm:
-    return form if form is not None and form.stage.pk == current.pk else DecisionForm(stage=current)
+def _decision_form(form: DecisionForm | None, current: Stage, types: dict, mimics: dict) -> DecisionForm:
+    if form is not None and form.stage.pk == current.pk:
+        return form
+    return DecisionForm(stage=current, types=types, mimics=mimics)
 
 
 @login_required
@@ -123,7 +126,8 @@ def commit(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
     case = _case_for(request, slug)
     stage = get_object_or_404(Stage, pk=stage_id, case=case)
     progress = services.progress_start(learner=request.user, case=case)
-    form = DecisionForm(request.POST, stage=stage)
+    types, mimics = hypotheses()
+    form = DecisionForm(request.POST, stage=stage, types=types, mimics=mimics)
     error, status = None, 400
     if form.is_valid():
         try:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -79,6 +80,9 @@ def start(request: HttpRequest) -> HttpResponse:
         except services.QuizError as error:
             form.add_error(None, error.message)
         else:
+            drawn = attempt.slots.count()
+            if drawn < data["size"]:
+                messages.info(request, f"Only {drawn} question{pluralize(drawn)} matched, so this quiz has {drawn}.")
             return redirect(reverse("quizzes:question", args=[attempt.pk, 1]))
     context = {"form": form, "unfinished": [], "bank": stats.bank_counts()}
     return render(request, "quizzes/index.html", context, status=400)

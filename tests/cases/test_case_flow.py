@@ -148,3 +148,19 @@ def test_unpublished_cases_are_hidden_from_learners_but_previewed_by_instructors
 def test_reveal_and_commit_reject_get(learner_client, case):
     assert learner_client.get(f"/cases/{case.slug}/reveal/").status_code == 405
     assert learner_client.get(f"/cases/{case.slug}/stages/1/commit/").status_code == 405
+
+
+def test_the_case_page_costs_a_constant_number_of_queries(learner_client, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    history = case.stages.get(order=1)
+    learner_client.post(f"/cases/{case.slug}/reveal/")
+    learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", DIFFERENTIAL)
+    learner_client.post(f"/cases/{case.slug}/reveal/")
+    with CaptureQueriesContext(connection) as early:
+        learner_client.get(case.get_absolute_url())
+    learner_client.post(f"/cases/{case.slug}/reveal/")
+    with CaptureQueriesContext(connection) as late:
+        assert learner_client.get(case.get_absolute_url()).status_code == 200
+    assert len(early) == len(late), ([q["sql"][:60] for q in early], [q["sql"][:60] for q in late])

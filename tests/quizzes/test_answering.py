@@ -184,3 +184,18 @@ def test_finish_rejects_get_and_foreign_attempts(client, other_learner, attempt)
     assert client.post(f"/quizzes/attempts/{attempt.pk}/finish/").status_code == 404
     attempt.refresh_from_db()
     assert not attempt.is_finished
+
+
+def test_the_question_page_costs_a_constant_number_of_queries(learner_client, attempt):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, right, _ = _options(attempt)
+    learner_client.get(_url(attempt, 2))
+    with CaptureQueriesContext(connection) as unanswered:
+        learner_client.get(_url(attempt, 2))
+    learner_client.post(_url(attempt, action="answer/"), {"choice": right[0].pk, "certainty": "sure"})
+    with CaptureQueriesContext(connection) as answered:
+        assert learner_client.get(_url(attempt)).status_code == 200
+    assert len(unanswered) == 11, [q["sql"][:70] for q in unanswered]
+    assert len(answered) == 14, [q["sql"][:70] for q in answered]

@@ -99,3 +99,11 @@ def test_a_too_long_note_is_a_400_and_keeps_the_old_one(learner_client, learner)
     assert "under 2000 characters" in response.content.decode()
     assert Note.objects.get().text == "keep me"
     assert not Response.objects.exists()
+
+
+def test_asking_for_more_than_the_pool_holds_says_so(learner_client, own_bank):
+    data = {"topics": ["management"], "size": 100, "pool": "flagged", "mode": "tutor"}
+    assert learner_client.post("/quizzes/start/", data).status_code == 400  # nothing flagged yet
+    data["pool"] = "all"
+    response = learner_client.post("/quizzes/start/", data, follow=True)
+    assert "questions matched, so this quiz has" in response.content.decode()
