@@ -30,16 +30,26 @@ CHOICE = re.compile(r'name="choice" value="(\d+)"')
 NUMERIC = re.compile(r'name="value" id="id_value"')
 
 
+class BehindProxyPolicy(http.cookiejar.DefaultCookiePolicy):
+    """Send Secure cookies over plain HTTP, as the TLS proxy in front of the app would."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
 class Worker:
-    def __init__(self, base: str, results: dict, lock: threading.Lock):
+    def __init__(self, base: str, results: dict, lock: threading.Lock, behind_proxy: bool = False):
         self.base, self.results, self.lock = base, results, lock
-        self.jar = http.cookiejar.CookieJar()
+        self.jar = http.cookiejar.CookieJar(BehindProxyPolicy() if behind_proxy else None)
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.headers = {"X-Forwarded-Proto": "https"} if behind_proxy else {}
+        self.origin = base.replace("http://", "https://", 1) if behind_proxy else base
         self.question_url = None
 
     def request(self, kind: str, path: str, data: dict | None = None) -> tuple[int, str, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        req = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
+        headers = {"Referer": self.origin + path, **self.headers}
+        req = urllib.request.Request(self.base + path, data=body, headers=headers)
         start = time.perf_counter()
         try:
             with self.opener.open(req, timeout=30) as response:
@@ -121,12 +131,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--requests", type=int, default=5000, help="loop iterations in all, at most")
+    parser.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="act as the TLS proxy in front of a production server (DJANGO_DEBUG=0): send X-Forwarded-Proto: https",
+    )
     args = parser.parse_args()
     loopback_only(args.base)
     results, lock = defaultdict(list), threading.Lock()
     budget = threading.Semaphore(args.requests)
     deadline = time.monotonic() + args.seconds
-    workers = [Worker(args.base.rstrip("/"), results, lock) for _ in range(args.workers)]
+    workers = [Worker(args.base.rstrip("/"), results, lock, args.behind_proxy) for _ in range(args.workers)]
     threads = [threading.Thread(target=w.run, args=(deadline, budget)) for w in workers]
     started = time.monotonic()
     for t in threads:
