@@ -1,7 +1,9 @@
 """Loads the starter question bank (questions.json) into a fresh database; see README.md for the format.
 
-Used by a data migration with historical models and by `import_questions` with the live ones: a question
-is created only when its slug is absent, so loading again duplicates nothing and overwrites no edit.
+Used by a data migration with historical models and by `import_questions` with the live ones (rows checked
+first by `quizzes.exchange.validate_rows`): a question is created only when its slug is absent, so loading again
+duplicates nothing and overwrites no edit. Rows may also say `"is_published": false`, and a case question's
+`"case"` (slug) and `"stage"` (order), as `export_questions` writes them.
 """
 
 import json
@@ -41,6 +43,8 @@ def load(apps, rows: list[dict] | None = None) -> tuple[int, int]:
             answer=row.get("answer"),
             tolerance=row.get("tolerance"),
             unit=row.get("unit", ""),
+            is_published=row.get("is_published", True),
+            **_case_fields(apps, row),
         )
         for field, model_name in KNOWLEDGE.items():
             slugs = row.get("about", {}).get(field, [])
@@ -50,6 +54,19 @@ def load(apps, rows: list[dict] | None = None) -> tuple[int, int]:
         Choice.objects.bulk_create(_choices(Choice, question, row, sites, types))
         created += 1
     return created, skipped
+
+
+def _case_fields(apps, row: dict) -> dict:
+    """A case question exported with its case's slug and its stage's order goes back into that case.
+
+    Only rows from `export_questions --include-case-questions` carry a case, so the migrations, which run before
+    cases exist, never get here.
+    """
+    if not row.get("case"):
+        return {}
+    case = apps.get_model("cases", "Case").objects.get(slug=row["case"])
+    stage = apps.get_model("cases", "Stage").objects.filter(case=case, order=row.get("stage")).first()
+    return {"case": case, "stage": stage}
 
 
 def _choices(Choice, question, row: dict, sites: dict, types: dict) -> list:
