@@ -171,6 +171,7 @@ def learner_progress(learner) -> dict:
     score = Response.objects.filter(attempt=OuterRef("pk")).values("attempt").annotate(s=Sum("score")).values("s")
     recent = (
         Attempt.objects.filter(learner=learner)
+        .exclude(mode=Attempt.Mode.CASE)
         .annotate(total=Count("slots", distinct=True), answered=Count("responses", distinct=True))
         .annotate(score=Subquery(score))
         .order_by("-started")[:10]

@@ -51,8 +51,11 @@ def _close_if_overdue(attempt: Attempt) -> bool:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    attempts = Attempt.objects.filter(learner=request.user).annotate(
-        total=Count("slots", distinct=True), answered=Count("responses", distinct=True)
+    # A case's questions are resumed from the case itself, so its attempt is not listed here.
+    attempts = (
+        Attempt.objects.filter(learner=request.user)
+        .exclude(mode=Attempt.Mode.CASE)
+        .annotate(total=Count("slots", distinct=True), answered=Count("responses", distinct=True))
     )
     context = {
         "form": QuizBuilderForm(),

@@ -164,3 +164,9 @@ def test_the_case_page_costs_a_constant_number_of_queries(learner_client, case):
     with CaptureQueriesContext(connection) as late:
         assert learner_client.get(case.get_absolute_url()).status_code == 200
     assert len(early) == len(late), ([q["sql"][:60] for q in early], [q["sql"][:60] for q in late])
+
+
+def test_a_cases_questions_are_not_listed_as_an_unfinished_quiz(learner_client, learner, case):
+    services.progress_start(learner=learner, case=case)
+    assert "No unfinished quizzes" in learner_client.get("/quizzes/").content.decode()
+    assert "No quizzes yet" in learner_client.get("/progress/").content.decode()
