@@ -1,7 +1,19 @@
 """Finding the passage of a page that matches a query: plain text in, escaped HTML out; no Django models."""
 
 import re
-from html import escape
+from html import escape, unescape
+
+_CELL_END = re.compile(r"</t[dh]>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|tr|dd|dt|blockquote|pre)>|<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(html: str) -> str:
+    """Readable text of a rendered page: table cells kept apart by semicolons, blocks by spaces."""
+    text = _BLOCK_END.sub(" ", _CELL_END.sub("; ", html))
+    return _SPACE.sub(" ", unescape(_TAG.sub("", text))).strip()
+
 
 WINDOW = 220
 

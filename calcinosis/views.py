@@ -1,5 +1,3 @@
-from html import unescape
-
 from django.conf import settings
 from django.contrib.auth import login
 from django.db import connection
@@ -7,7 +5,6 @@ from django.db.models import Q
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import strip_tags
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.static import serve
@@ -104,7 +101,7 @@ def reference_search(request: HttpRequest) -> HttpResponse:
         for word in words:
             sections = sections.filter(Q(title__icontains=word) | Q(body__icontains=word))
         for section in sections:
-            text = unescape(strip_tags(section.body_html))
+            text = search.plain_text(section.body_html)
             hits.append((search.score(section.title, text, words), section, search.passage(text, words)))
         hits.sort(key=lambda hit: (-hit[0], hit[1].order))
     context = {"search_form": form, "words": words, "hits": [(s, p) for _, s, p in hits]}

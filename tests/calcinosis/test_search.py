@@ -56,3 +56,10 @@ def test_the_passage_never_leaks_markup(text, words):
     html = passage(text, words)
     stripped = html.replace("<mark>", "").replace("</mark>", "")
     assert "<" not in stripped and ">" not in stripped
+
+
+def test_plain_text_keeps_table_cells_and_blocks_apart():
+    from calcinosis.search import plain_text
+
+    html = "<table><tr><td>Adult dermatomyositis</td><td>About 30%</td></tr></table><p>Next &amp; last</p>"
+    assert plain_text(html) == "Adult dermatomyositis; About 30%; Next & last"
