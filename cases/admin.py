@@ -20,13 +20,19 @@ class StageFormSet(BaseInlineFormSet):
 
 class QuestionFormSet(BaseInlineFormSet):
     def clean(self):
-        """Publishing checks that every question of the case can be answered: its options must be set."""
+        """Every published question of the case must be answerable: its options (or numeric answer) set.
+
+        Checked on every save, draft or not, so that publishing later (from any page) cannot let an
+        unanswerable question reach a learner.
+        """
         super().clean()
-        if any(self.errors) or not self.instance.is_published:
+        if any(self.errors):
             return
         problems = []
         for form in self.forms:
             if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            if not form.cleaned_data.get("is_published") and not self.instance.is_published:
                 continue
             question = form.instance
             options = list(question.choices.values("is_correct")) if question.pk else []
@@ -74,7 +80,6 @@ class CaseQuestionInline(admin.TabularInline):
 class CaseAdmin(admin.ModelAdmin):
     list_display = ["title", "difficulty", "diagnosis_type", "diagnosis_differential", "is_published", "updated"]
     list_filter = ["is_published", "difficulty", "diagnosis_type"]
-    list_editable = ["is_published"]
     search_fields = ["title", "slug", "presentation", "debrief"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["sites", "conditions", "differentials"]

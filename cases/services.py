@@ -52,11 +52,15 @@ def _open_decision(progress: CaseProgress, stage: Stage | None) -> bool:
 
 
 @transaction.atomic
-def stage_reveal(*, progress: CaseProgress, now: datetime | None = None) -> CaseProgress:
-    """Show the next stage, unless the current one ends in a decision not yet committed."""
+def stage_reveal(*, progress: CaseProgress, seen: int | None = None, now: datetime | None = None) -> CaseProgress:
+    """Show the next stage, unless the current one ends in a decision not yet committed.
+
+    `seen` is how many stages the learner's page showed: a second click, a resubmitted form or a stale tab
+    (seen behind the stored count) reveals nothing more.
+    """
     progress = CaseProgress.objects.select_for_update().get(pk=progress.pk)
     stages = list(progress.case.stages.all())
-    if progress.revealed >= len(stages):
+    if progress.revealed >= len(stages) or (seen is not None and seen != progress.revealed):
         return progress
     if _open_decision(progress, _current_stage(progress, stages)):
         raise StageLocked("Commit to your hypothesis before the next findings are shown.")
@@ -108,3 +112,17 @@ def _check_ranking(stage: Stage, ranking: list[str]) -> None:
         raise CaseError("Rank three different diagnoses: first, second and third.")
     if not set(ranking) <= hypothesis_slugs():
         raise CaseError("Choose each diagnosis from the list.")
+
+
+def open_question_ids(progress: CaseProgress) -> set[int]:
+    """The case questions a learner may open: their stage is revealed and its decision, if any, committed.
+
+    The quiz pages check this too, so a case question cannot be reached (and its answer seen) by URL early.
+    """
+    stages = list(progress.case.stages.all())[: progress.revealed]
+    committed = set(Commitment.objects.filter(progress=progress).values_list("stage_id", flat=True))
+    open_stages = [s.pk for s in stages if not s.decision or s.pk in committed]
+    questions = progress.case.questions.published()
+    if progress.completed is None:
+        questions = questions.filter(stage__in=open_stages)
+    return set(questions.values_list("pk", flat=True))

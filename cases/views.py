@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -112,12 +112,17 @@ def reveal(request: HttpRequest, slug: str) -> HttpResponse:
     case = _case_for(request, slug)
     progress = services.progress_start(learner=request.user, case=case)
     try:
-        progress = services.stage_reveal(progress=progress)
+        seen = int(request.POST.get("seen", ""))
+    except ValueError:
+        return HttpResponseBadRequest("Reload the case: the page did not say which stage it showed.")
+    try:
+        progress = services.stage_reveal(progress=progress, seen=seen)
     except services.CaseError as error:
         context = _case_context(request, case, progress, error=error.message)
         template = "cases/detail.html#stages" if request.htmx else "cases/detail.html"
         return render(request, template, context, status=error.status)
-    return _after_change(request, case, progress, f"stage-{progress.revealed}")
+    shown = list(case.stages.all())[: progress.revealed]
+    return _after_change(request, case, progress, f"stage-{shown[-1].order}" if shown else "case-stages")
 
 
 @login_required

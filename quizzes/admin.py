@@ -34,7 +34,6 @@ class ChoiceInline(admin.TabularInline):
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["slug", "topic", "kind", "section", "is_published", "updated"]
     list_filter = ["topic", "kind", "is_published", ("case", admin.EmptyFieldListFilter), "section"]
-    list_editable = ["is_published"]
     search_fields = ["slug", "stem", "teaching_point", "choices__text"]
     list_select_related = ["section"]
     prepopulated_fields = {"slug": ["topic"]}

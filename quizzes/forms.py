@@ -1,6 +1,10 @@
+from decimal import Decimal
+
 from django import forms
 
 from quizzes.models import Attempt, Certainty, Choice, Kind, Question, Topic
+
+VALUE_LIMIT = Decimal("9999999999")
 
 
 class QuizBuilderForm(forms.Form):
@@ -50,10 +54,20 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.question = question
         if question.kind == Kind.NUMERIC:
+            # Bounded to what Response.value stores (14 digits, 4 after the point), so no entry can overflow it.
             self.fields["value"] = forms.DecimalField(
                 label=f"Your answer ({question.unit})" if question.unit else "Your answer",
+                min_value=-VALUE_LIMIT,
+                max_value=VALUE_LIMIT,
+                decimal_places=4,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-                error_messages={"required": "Enter a number.", "invalid": "Enter a number, such as 62.5."},
+                error_messages={
+                    "required": "Enter a number.",
+                    "invalid": "Enter a number, such as 62.5.",
+                    "min_value": "That number is far too small for this question.",
+                    "max_value": "That number is far too large for this question.",
+                    "max_decimal_places": "Give at most 4 digits after the decimal point.",
+                },
             )
             return
         option_choices = [(c.pk, c.text) for c in options]

@@ -54,7 +54,7 @@ class QuestionQuerySet(models.QuerySet):
         if pool == "unanswered":
             return self.exclude(Exists(Response.objects.filter(question=OuterRef("pk"), attempt__learner=learner)))
         if pool == "incorrect":
-            latest = Response.objects.filter(question=OuterRef("pk"), attempt__learner=learner)
+            latest = Response.objects.counted().filter(question=OuterRef("pk"), attempt__learner=learner)
             last_correct = Subquery(latest.order_by("-answered_at", "-pk").values("is_correct")[:1])
             return self.annotate(last_correct=last_correct).filter(last_correct=False)
         if pool == "flagged":
@@ -227,6 +227,12 @@ class AttemptQuestion(models.Model):
         return f"{self.attempt_id} #{self.position}"
 
 
+class ResponseQuerySet(models.QuerySet):
+    def counted(self) -> "ResponseQuerySet":
+        """Answers whose marks the learner may know: all but those of an exam still running."""
+        return self.exclude(attempt__mode=Attempt.Mode.EXAM, attempt__finished__isnull=True)
+
+
 class Response(models.Model):
     """A learner's one answer to one question within one attempt."""
 
@@ -238,6 +244,8 @@ class Response(models.Model):
     score = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal(0))
     is_correct = models.BooleanField(default=False)
     answered_at = models.DateTimeField(default=timezone.now)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["answered_at"]
@@ -275,7 +283,8 @@ class Note(models.Model):
 
 class ReviewCardQuerySet(models.QuerySet):
     def due(self, learner, now=None) -> "ReviewCardQuerySet":
-        return self.filter(learner=learner, due__lte=now or timezone.now())
+        """Cards to review now; a question taken out of circulation (unpublished) is not due."""
+        return self.filter(learner=learner, due__lte=now or timezone.now(), question__is_published=True)
 
 
 class ReviewCard(models.Model):

@@ -117,6 +117,9 @@ def response_record(
     if not AttemptQuestion.objects.filter(attempt=attempt, question=question).exists():
         raise QuizError("That question is not part of this quiz.")
     options = list(question.choices.all())
+    if question.answerability_problems([{"is_correct": o.is_correct} for o in options]):
+        # Admin refuses such questions; this guards against one slipping through (a deleted option, say).
+        raise AttemptClosed("This question cannot be answered yet: its options are incomplete. Tell an instructor.")
     chosen = _validate(question, options, choice_ids, value)
     score = _score(question, options, chosen, value)
     try:
@@ -134,17 +137,28 @@ def response_record(
         # Another request recorded this answer between our check and our insert.
         return Response.objects.get(attempt=attempt, question=question), False
     response.choices.set(chosen)
-    review_card_update(
-        learner=attempt.learner, question=question, rating=scoring.review_rating(score, certainty), now=now
-    )
+    if attempt.mode != Attempt.Mode.EXAM:
+        # An exam keeps its marks to itself until it is finished, schedule included (see attempt_finish).
+        _schedule(response, attempt.learner)
     return response, True
 
 
+def _schedule(response: Response, learner) -> None:
+    rating = scoring.review_rating(response.score, response.certainty)
+    review_card_update(learner=learner, question=response.question, rating=rating, now=response.answered_at)
+
+
+@transaction.atomic
 def attempt_finish(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
-    """Close the attempt (once: finishing twice keeps the first time)."""
-    if attempt.finished is None:
-        attempt.finished = now or timezone.now()
-        Attempt.objects.filter(pk=attempt.pk, finished__isnull=True).update(finished=attempt.finished)
+    """Close the attempt, once: finishing twice keeps the first time. An exam's answers enter review now."""
+    if attempt.finished is not None:
+        return attempt
+    finished = now or timezone.now()
+    closed = Attempt.objects.filter(pk=attempt.pk, finished__isnull=True).update(finished=finished)
+    attempt.finished = finished if closed else Attempt.objects.get(pk=attempt.pk).finished
+    if closed and attempt.mode == Attempt.Mode.EXAM:
+        for response in attempt.responses.select_related("question").order_by("answered_at"):
+            _schedule(response, attempt.learner)
     return attempt
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from calcinosis.models import CalcinosisType
 from quizzes import itemstats, scoring
-from quizzes.models import Attempt, Choice, Question, Response, Topic
+from quizzes.models import Attempt, AttemptQuestion, Choice, Flag, Question, Response, Topic
 
 ACTIVITY_DAYS = 28
 
@@ -97,6 +97,7 @@ def type_confusion(learner) -> dict:
         Response.choices.through.objects.filter(
             choice__ctype__isnull=False,
             response__question__kind="single",
+            response__in=Response.objects.counted(),
             **mine,
         )
         .annotate(right=Subquery(right_type))
@@ -127,7 +128,7 @@ def type_confusion(learner) -> dict:
 
 
 def learner_progress(learner) -> dict:
-    responses = Response.objects.filter(attempt__learner=learner)
+    responses = Response.objects.counted().filter(attempt__learner=learner)
     overall = responses.aggregate(
         answered=Count("pk"),
         questions=Count("question", distinct=True),
@@ -146,12 +147,13 @@ def learner_progress(learner) -> dict:
         }
         for value, label in Topic.choices
     ]
-    mastery = list(
-        CalcinosisType.objects.annotate(
-            n=Count("questions__responses", filter=Q(questions__responses__attempt__learner=learner)),
-            accuracy=Avg("questions__responses__score", filter=Q(questions__responses__attempt__learner=learner)),
-        ).order_by("order")
-    )
+    # From the learner's own responses outward, so the cost follows their history, not everyone's.
+    type_rows = {
+        row["question__types"]: row
+        for row in responses.filter(question__types__isnull=False)
+        .values("question__types")
+        .annotate(n=Count("pk"), accuracy=Avg("score"))
+    }
     since = timezone.now() - timedelta(days=ACTIVITY_DAYS - 1)
     per_day = dict(
         responses.filter(answered_at__gte=since)
@@ -167,20 +169,31 @@ def learner_progress(learner) -> dict:
         n = per_day.get(day, 0)
         height = max(1, round(55 * n / peak)) if peak else 1  # a 1-unit stub marks a day with no answers
         activity.append({"day": day, "n": n, "x": 10 * i, "y": 60 - height, "h": height})
-    # A subquery for the score: summing across the slots join would count each score once per slot.
-    score = Response.objects.filter(attempt=OuterRef("pk")).values("attempt").annotate(s=Sum("score")).values("s")
+    # Subqueries, not joins: joining slots and responses together would multiply rows for every past attempt.
+    answers = Response.objects.filter(attempt=OuterRef("pk")).values("attempt")
+    slots = AttemptQuestion.objects.filter(attempt=OuterRef("pk")).values("attempt")
     recent = (
         Attempt.objects.filter(learner=learner)
         .exclude(mode=Attempt.Mode.CASE)
-        .annotate(total=Count("slots", distinct=True), answered=Count("responses", distinct=True))
-        .annotate(score=Subquery(score))
+        .annotate(
+            total=Subquery(slots.annotate(n=Count("pk")).values("n")),
+            answered=Subquery(answers.annotate(n=Count("pk")).values("n")),
+            score=Subquery(answers.annotate(s=Sum("score")).values("s")),
+        )
         .order_by("-started")[:10]
     )
     return {
         "overall": overall,
         "accuracy": _percent(overall["accuracy"]),
         "topics": topics,
-        "mastery": [{"type": t, "n": t.n, "percent": _percent(t.accuracy)} for t in mastery],
+        "mastery": [
+            {
+                "type": t,
+                "n": type_rows.get(t.pk, {}).get("n", 0),
+                "percent": _percent(type_rows.get(t.pk, {}).get("accuracy")),
+            }
+            for t in CalcinosisType.objects.order_by("order")
+        ],
         "confusion": type_confusion(learner),
         "activity": activity,
         "recent": recent,
@@ -198,12 +211,15 @@ def item_analysis() -> list[dict]:
         Question.objects.for_quizzes()
         .select_related("section")
         .prefetch_related(Prefetch("choices", queryset=Choice.objects.annotate(picked=Count("responses"))))
-        .annotate(flags_count=Count("flags", distinct=True), answers=Count("responses", distinct=True))
+        .annotate(
+            flags_count=Subquery(_count_per_question(Flag)),
+            answers=Subquery(_count_per_question(Response)),
+        )
     )
     items = []
     for question in questions:
         stats = analysed.get(question.pk)
-        n = question.answers
+        n = question.answers or 0
         options = [
             {"choice": c, "share": round(100 * c.picked / n) if n else 0}
             for c in question.choices.all()
@@ -212,6 +228,11 @@ def item_analysis() -> list[dict]:
         items.append({"question": question, "stats": stats, "options": options, "concern": _concern(stats)})
     items.sort(key=lambda item: (item["concern"] is None, -(item["stats"].n if item["stats"] else 0)))
     return items
+
+
+def _count_per_question(model):
+    """A correlated count, so two counts on one question do not multiply each other's rows."""
+    return model.objects.filter(question=OuterRef("pk")).values("question").annotate(n=Count("pk")).values("n")
 
 
 def _concern(stats) -> str | None:

@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from cases import services as case_services
 from cases.models import CaseProgress
 from quizzes import bodymap, services, stats
 from quizzes.forms import AnswerForm, NoteForm, QuizBuilderForm
@@ -36,6 +37,23 @@ def _slot_for(attempt: Attempt, position: int) -> AttemptQuestion:
     if slot is None:
         raise Http404("No such question in this quiz.")
     return slot
+
+
+def _check_case_question(attempt: Attempt, slot: AttemptQuestion) -> None:
+    """A case question stays closed until the case reaches it (see cases.services.open_question_ids)."""
+    if attempt.mode != Attempt.Mode.CASE:
+        return
+    progress = CaseProgress.objects.filter(attempt=attempt).select_related("case").first()
+    if progress is None or slot.question_id not in case_services.open_question_ids(progress):
+        raise Http404("This question opens later in the case.")
+
+
+def _case_redirect(attempt: Attempt) -> HttpResponse | None:
+    """Case attempts are taken and resumed from their case, never finished or marked as a quiz."""
+    if attempt.mode != Attempt.Mode.CASE:
+        return None
+    case = _case_of(attempt)
+    return redirect(case.get_absolute_url() if case else "cases:index")
 
 
 def _close_if_overdue(attempt: Attempt) -> bool:
@@ -96,6 +114,8 @@ def start(request: HttpRequest) -> HttpResponse:
 def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Resume: the first unanswered question, or the results once everything is answered or finished."""
     attempt = _attempt_for(request, pk)
+    if case_redirect := _case_redirect(attempt):
+        return case_redirect
     _close_if_overdue(attempt)
     if attempt.is_finished:
         return redirect("quizzes:results", pk=attempt.pk)
@@ -157,6 +177,7 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         messages.info(request, "Time is up: the quiz has been finished and marked.")
         return redirect("quizzes:results", pk=attempt.pk)
     slot = _slot_for(attempt, position)
+    _check_case_question(attempt, slot)
     return render(request, "quizzes/question.html", _question_context(request, attempt, slot))
 
 
@@ -165,6 +186,7 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     slot = _slot_for(attempt, position)
+    _check_case_question(attempt, slot)
     question = slot.question
     form = AnswerForm(request.POST, question=question, options=list(question.choices.all()))
     error, status = None, 400
@@ -195,6 +217,8 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 @require_POST
 def finish(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
+    if case_redirect := _case_redirect(attempt):
+        return case_redirect
     services.attempt_finish(attempt=attempt)
     return redirect("quizzes:results", pk=attempt.pk)
 
@@ -203,6 +227,8 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
+    if case_redirect := _case_redirect(attempt):
+        return case_redirect
     _close_if_overdue(attempt)
     if not attempt.is_finished:
         messages.info(request, "Finish the quiz to see its results.")
@@ -226,10 +252,15 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 @require_POST
 def flag(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question_for(pk)
-    deleted, _ = Flag.objects.filter(learner=request.user, question=question).delete()
-    if not deleted:
+    wanted = request.POST.get("flagged")
+    if wanted not in ("0", "1"):
+        return HttpResponseBadRequest("Say whether to flag the question (flagged=1) or not (flagged=0).")
+    # The form says the state it wants, not "toggle", so a double click or a resubmission lands in one state.
+    flagged = wanted == "1"
+    if flagged:
         Flag.objects.get_or_create(learner=request.user, question=question)
-    flagged = not deleted
+    else:
+        Flag.objects.filter(learner=request.user, question=question).delete()
     if request.htmx:
         return render(request, "quizzes/_flag.html", {"question": question, "flagged": flagged, "next": ""})
     return _back(request, reverse("quizzes:index"))
@@ -340,8 +371,8 @@ def teach_grades(request: HttpRequest) -> HttpResponse:
     for learner in stats.cohort()["learners"]:
         writer.writerow(
             [
-                learner.username,
-                learner.email,
+                _csv_text(learner.username),
+                _csv_text(learner.email),
                 learner.date_joined.date().isoformat(),
                 learner.answers or 0,
                 _csv_percent(learner.accuracy),
@@ -352,6 +383,11 @@ def teach_grades(request: HttpRequest) -> HttpResponse:
             ]
         )
     return response
+
+
+def _csv_text(value: str) -> str:
+    """Text a learner chose, made inert for spreadsheets: a leading = + - @ would start a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _csv_percent(value) -> str:

@@ -2,10 +2,16 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
+
+# Property tests that render pages can take longer than Hypothesis's 200 ms deadline on a busy 2-core machine;
+# they check behaviour, not speed (scripts/bench.py measures speed).
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)

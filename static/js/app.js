@@ -2,10 +2,29 @@
 (function () {
   "use strict";
 
-  // After htmx swaps in feedback, move focus to it so keyboard and screen-reader users land on the result.
-  document.addEventListener("htmx:afterSwap", function () {
-    var target = document.querySelector("[data-focus-after-swap]");
+  // After htmx swaps in a question's feedback or a case's next stage, move focus to it (or to the error that
+  // came instead) so keyboard and screen-reader users land on the result. Other swaps (flag, note) keep focus.
+  var FOCUS_AREAS = ["question-card", "case-stages"];
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var swapped = event.detail.target;
+    if (!swapped || FOCUS_AREAS.indexOf(swapped.id) < 0) return;
+    var area = document.getElementById(swapped.id);
+    var target = area && area.querySelector("[data-focus-after-swap]");
     if (target) target.focus();
+  });
+
+  // Any other swap that replaces the focused control (flag, note) puts focus back on its replacement.
+  var focusedId = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement;
+    focusedId = active && active.id && event.detail.target.contains(active) ? active.id : null;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var swapped = event.detail.target;
+    if (!focusedId || (swapped && FOCUS_AREAS.indexOf(swapped.id) >= 0)) return;
+    var again = document.getElementById(focusedId);
+    if (again) again.focus();
+    focusedId = null;
   });
 
   function typing(element) {

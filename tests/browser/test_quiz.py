@@ -109,3 +109,17 @@ def test_quiz_pages_pass_axe_at_both_widths(page, django_user_model):
             screenshot(page, f"{name}-{path.strip('/').replace('/', '-')}")
     assert failures == {}, "\n".join(f"{k}: {v}" for k, v in failures.items())
     assert page.csp_errors == []
+
+
+def test_a_missing_answer_is_explained_where_focus_lands(page):
+    _sign_up(page, "hasty")
+    page.goto("/quizzes/")
+    page.get_by_label("Number of questions").fill("3")
+    page.get_by_role("button", name="Start quiz").click()
+    page.get_by_role("button", name="Submit answer").click()
+    alert = page.locator("#question-card [role=alert]")
+    expect(alert).to_contain_text(re.compile("Choose|Enter a number"))
+    expect(alert).to_be_focused()
+    page.get_by_role("button", name="Flag this question").click()
+    expect(page.get_by_role("button", name="Flagged for later")).to_be_focused()
+    assert Response.objects.count() == 0

@@ -1,6 +1,6 @@
 import pytest
 
-from cases.models import Case, Stage
+from cases.models import Case, CaseProgress, Stage
 from tests.factories import question_with_choices
 
 
@@ -43,3 +43,9 @@ def case(db):
     question.stage = exam
     question.save()
     return case
+
+
+def reveal(client, case, **extra):
+    """Press "Reveal" as the page would: saying how many stages it shows (one learner per case in these tests)."""
+    progress = CaseProgress.objects.filter(case=case).first()
+    return client.post(f"/cases/{case.slug}/reveal/", {"seen": progress.revealed if progress else 0}, **extra)

@@ -8,6 +8,7 @@ from PIL import Image
 
 from cases.models import Case, Stage
 from quizzes.models import Question
+from tests.cases.conftest import reveal
 from tests.factories import question_with_choices
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +143,7 @@ def test_a_stage_image_needs_alt_text_and_is_served_safely(client, learner_clien
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
-    learner_client.post(f"/cases/{case.slug}/reveal/")
+    reveal(learner_client, case)
     assert (
         'alt="Chalky white nodules on two fingertips"' in learner_client.get(case.get_absolute_url()).content.decode()
     )
@@ -167,3 +168,10 @@ def test_the_instructors_group_may_author_cases(instructor):
     perms = instructor.get_all_permissions()
     assert {"cases.add_case", "cases.change_stage", "cases.view_caseprogress"} <= perms
     assert "cases.change_caseprogress" not in perms
+
+
+def test_a_draft_case_refuses_a_published_question_without_options(instructor_client):
+    response = instructor_client.post("/admin/cases/case/add/", _case_form(published=False, questions=["bare"]))
+    assert response.status_code == 200
+    assert "exactly one correct" in response.content.decode()
+    assert not Question.objects.filter(slug="bare").exists()

@@ -5,6 +5,7 @@ import pytest
 from cases import services
 from cases.models import CaseProgress, Commitment
 from quizzes.models import Response
+from tests.cases.conftest import reveal
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +31,15 @@ def test_a_case_opens_on_the_presentation_only(learner_client, case):
 
 
 def test_revealing_swaps_in_the_next_stage(learner_client, case):
-    response = learner_client.post(f"/cases/{case.slug}/reveal/", HTTP_HX_REQUEST="true")
+    response = reveal(learner_client, case, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200 and "<h1" not in body
     assert "Raynaud" in body and "Rank your top three." in body
 
 
 def test_a_decision_blocks_the_next_stage_until_committed(learner_client, case):
-    learner_client.post(f"/cases/{case.slug}/reveal/")
-    blocked = learner_client.post(f"/cases/{case.slug}/reveal/")
+    reveal(learner_client, case)
+    blocked = reveal(learner_client, case)
     assert blocked.status_code == 409
     assert "Commit to your hypothesis" in blocked.content.decode()
     assert "Firm nodules" not in blocked.content.decode()
@@ -46,23 +47,23 @@ def test_a_decision_blocks_the_next_stage_until_committed(learner_client, case):
 
 
 def test_a_later_stage_cannot_be_reached_by_url(learner_client, case):
-    learner_client.post(f"/cases/{case.slug}/reveal/")
+    reveal(learner_client, case)
     lab = case.stages.get(order=3)
     response = learner_client.post(f"/cases/{case.slug}/stages/{lab.pk}/commit/", {"first": "dystrophic"})
     assert response.status_code == 400
     assert "SECRET-LAB-FINDING" not in response.content.decode()
     assert not Commitment.objects.exists()
     for _ in range(5):
-        learner_client.post(f"/cases/{case.slug}/reveal/")
+        reveal(learner_client, case)
     assert "SECRET-LAB-FINDING" not in learner_client.get(case.get_absolute_url()).content.decode()
 
 
 def test_the_whole_case_with_debrief(learner_client, case):
     history, _, lab = case.stages.all()
-    learner_client.post(f"/cases/{case.slug}/reveal/")
+    reveal(learner_client, case)
     learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", DIFFERENTIAL)
-    learner_client.post(f"/cases/{case.slug}/reveal/")
-    learner_client.post(f"/cases/{case.slug}/reveal/")
+    reveal(learner_client, case)
+    reveal(learner_client, case)
     learner_client.post(f"/cases/{case.slug}/stages/{lab.pk}/commit/", {"first": "metastatic", "certainty": "sure"})
     body = learner_client.get(case.get_absolute_url()).content.decode()
     assert "Debrief" in body and "reasoning score: <strong>50%</strong>" in body
@@ -82,7 +83,7 @@ def test_the_whole_case_with_debrief(learner_client, case):
 )
 def test_a_bad_commitment_is_a_400_and_records_nothing(learner_client, case, data, message):
     history = case.stages.get(order=1)
-    learner_client.post(f"/cases/{case.slug}/reveal/")
+    reveal(learner_client, case)
     response = learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -91,7 +92,7 @@ def test_a_bad_commitment_is_a_400_and_records_nothing(learner_client, case, dat
 
 def test_a_second_commit_keeps_the_first(learner_client, case):
     history = case.stages.get(order=1)
-    learner_client.post(f"/cases/{case.slug}/reveal/")
+    reveal(learner_client, case)
     learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", DIFFERENTIAL)
     learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", {**DIFFERENTIAL, "first": "milia"})
     assert Commitment.objects.get().ranking == ["dystrophic", "osteoma-cutis", "xanthomas"]
@@ -99,9 +100,9 @@ def test_a_second_commit_keeps_the_first(learner_client, case):
 
 def test_leaving_and_coming_back_resumes(learner_client, case):
     history = case.stages.get(order=1)
-    learner_client.post(f"/cases/{case.slug}/reveal/")
+    reveal(learner_client, case)
     learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", DIFFERENTIAL)
-    learner_client.post(f"/cases/{case.slug}/reveal/")
+    reveal(learner_client, case)
     body = learner_client.get(case.get_absolute_url()).content.decode()
     assert "Firm nodules" in body and "You committed to:" in body and "Reveal the laboratory" in body
     assert "In progress: 2 of 3" in learner_client.get("/cases/").content.decode()
@@ -118,6 +119,9 @@ def test_another_learners_progress_is_not_reachable(client, learner, other_learn
 
 def test_case_questions_count_in_progress_and_review(learner_client, learner, case):
     progress = services.progress_start(learner=learner, case=case)
+    reveal(learner_client, case)
+    learner_client.post(f"/cases/{case.slug}/stages/{case.stages.get(order=1).pk}/commit/", DIFFERENTIAL)
+    reveal(learner_client, case)
     question = case.questions.get()
     right = question.choices.get(is_correct=True)
     url = f"/quizzes/attempts/{progress.attempt_id}/1/answer/"
@@ -155,12 +159,12 @@ def test_the_case_page_costs_a_constant_number_of_queries(learner_client, case):
     from django.test.utils import CaptureQueriesContext
 
     history = case.stages.get(order=1)
-    learner_client.post(f"/cases/{case.slug}/reveal/")
+    reveal(learner_client, case)
     learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", DIFFERENTIAL)
-    learner_client.post(f"/cases/{case.slug}/reveal/")
+    reveal(learner_client, case)
     with CaptureQueriesContext(connection) as early:
         learner_client.get(case.get_absolute_url())
-    learner_client.post(f"/cases/{case.slug}/reveal/")
+    reveal(learner_client, case)
     with CaptureQueriesContext(connection) as late:
         assert learner_client.get(case.get_absolute_url()).status_code == 200
     assert len(early) == len(late), ([q["sql"][:60] for q in early], [q["sql"][:60] for q in late])
@@ -170,3 +174,39 @@ def test_a_cases_questions_are_not_listed_as_an_unfinished_quiz(learner_client, 
     services.progress_start(learner=learner, case=case)
     assert "No unfinished quizzes" in learner_client.get("/quizzes/").content.decode()
     assert "No quizzes yet" in learner_client.get("/progress/").content.decode()
+
+
+def test_a_case_question_cannot_be_opened_by_url_before_its_stage(learner_client, learner, case):
+    progress = services.progress_start(learner=learner, case=case)
+    question = case.questions.get()
+    right = question.choices.get(is_correct=True)
+    url = f"/quizzes/attempts/{progress.attempt_id}/1/"
+    assert learner_client.get(url).status_code == 404
+    assert learner_client.post(url + "answer/", {"choice": right.pk, "certainty": "sure"}).status_code == 404
+    assert not Response.objects.exists()
+    for path in ("", "results/"):
+        response = learner_client.get(f"/quizzes/attempts/{progress.attempt_id}/{path}")
+        assert response.status_code == 302 and response.url == case.get_absolute_url()
+    learner_client.post(f"/quizzes/attempts/{progress.attempt_id}/finish/")
+    progress.attempt.refresh_from_db()
+    assert not progress.attempt.is_finished
+    history = case.stages.get(order=1)
+    reveal(learner_client, case)
+    learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", DIFFERENTIAL)
+    assert learner_client.get(url).status_code == 404  # its stage (the examination) is not shown yet
+    reveal(learner_client, case)
+    assert learner_client.get(url).status_code == 200
+
+
+def test_a_double_click_on_reveal_shows_one_stage(learner_client, case):
+    reveal(learner_client, case)
+    history = case.stages.get(order=1)
+    learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", DIFFERENTIAL)
+    learner_client.post(f"/cases/{case.slug}/reveal/", {"seen": 1})
+    learner_client.post(f"/cases/{case.slug}/reveal/", {"seen": 1})  # the second click of a double click
+    assert CaseProgress.objects.get().revealed == 2
+
+
+def test_a_reveal_without_the_page_state_is_a_400(learner_client, case):
+    assert learner_client.post(f"/cases/{case.slug}/reveal/").status_code == 400
+    assert learner_client.post(f"/cases/{case.slug}/reveal/", {"seen": "x"}).status_code == 400

@@ -62,7 +62,7 @@ def test_a_right_answer_by_htmx_swaps_in_feedback(learner_client, attempt):
     assert "<h1" not in body  # a fragment, not the page
     assert "Correct" in body and "Teaching point" in body
     assert "100% of answers" in body  # the share of learners who chose it
-    assert 'data-hx-swap-oob="true"' in body
+    assert 'data-hx-swap-oob="innerHTML:#quiz-status"' in body
     stored = Response.objects.get()
     assert stored.is_correct and stored.score == 1 and stored.certainty == "sure"
 
@@ -199,3 +199,19 @@ def test_the_question_page_costs_a_constant_number_of_queries(learner_client, at
         assert learner_client.get(_url(attempt)).status_code == 200
     assert len(unanswered) == 11, [q["sql"][:70] for q in unanswered]
     assert len(answered) == 14, [q["sql"][:70] for q in answered]
+
+
+def test_an_exam_keeps_its_marks_until_it_is_finished(learner_client, learner, own_bank):
+    exam = services.attempt_start(
+        learner=learner, topics=[], size=5, mode="exam", question_ids=[q.pk for q in own_bank]
+    )
+    _, _, wrong = _options(exam)
+    learner_client.post(_url(exam, action="answer/"), {"choice": wrong[0].pk, "certainty": "sure"})
+    assert not ReviewCard.objects.exists()  # no tell-tale review date
+    progress = learner_client.get("/progress/").content.decode()
+    assert "0 answered" in progress
+    learner_client.post(f"/quizzes/attempts/{exam.pk}/finish/")
+    assert ReviewCard.objects.get().last_rating == 1
+    assert "1 answered" in learner_client.get("/progress/").content.decode()
+    learner_client.post(f"/quizzes/attempts/{exam.pk}/finish/")
+    assert ReviewCard.objects.get().reviews == 1  # finishing twice schedules once

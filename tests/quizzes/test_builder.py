@@ -63,21 +63,27 @@ def test_the_pools_narrow_to_what_the_learner_needs(learner, own_bank):
 
 def test_flag_toggles_and_is_personal(learner_client, learner, other_learner):
     question = question_with_choices()
-    assert learner_client.post(f"/quizzes/questions/{question.pk}/flag/", HTTP_HX_REQUEST="true").status_code == 200
+    url = f"/quizzes/questions/{question.pk}/flag/"
+    assert learner_client.post(url, {"flagged": "1"}, HTTP_HX_REQUEST="true").status_code == 200
+    learner_client.post(url, {"flagged": "1"}, HTTP_HX_REQUEST="true")  # a double click stays flagged
     assert Flag.objects.filter(learner=learner, question=question).exists()
     assert not Flag.objects.filter(learner=other_learner).exists()
-    learner_client.post(f"/quizzes/questions/{question.pk}/flag/", {"next": "/quizzes/"})
+    learner_client.post(url, {"flagged": "0", "next": "/quizzes/"})
     assert not Flag.objects.exists()
 
 
 def test_flag_rejects_get_and_unknown_questions(learner_client):
     assert learner_client.get("/quizzes/questions/1/flag/").status_code == 405
-    assert learner_client.post("/quizzes/questions/999999/flag/").status_code == 404
+    assert learner_client.post("/quizzes/questions/999999/flag/", {"flagged": "1"}).status_code == 404
+    question = question_with_choices()
+    assert learner_client.post(f"/quizzes/questions/{question.pk}/flag/", {"flagged": "maybe"}).status_code == 400
 
 
 def test_flag_never_redirects_off_site(learner_client):
     question = question_with_choices()
-    response = learner_client.post(f"/quizzes/questions/{question.pk}/flag/", {"next": "//evil.example/"})
+    response = learner_client.post(
+        f"/quizzes/questions/{question.pk}/flag/", {"flagged": "1", "next": "//evil.example/"}
+    )
     assert response.url == "/quizzes/"
 
 

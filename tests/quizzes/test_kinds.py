@@ -82,3 +82,28 @@ def test_unanswerable_questions_are_named(kind, correct, problem):
 def test_a_numeric_question_needs_an_answer_and_a_tolerance():
     assert QuestionFactory.build(kind="numeric", answer=None).answerability_problems([])
     assert not QuestionFactory.build(kind="numeric", answer=1, tolerance=0).answerability_problems([])
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("1e20", "far too large"),
+        ("-1e20", "far too small"),
+        ("70.123456", "at most 4 digits"),
+        ("nan", "Enter a number"),
+    ],
+)
+def test_numeric_entries_that_cannot_be_stored_are_form_errors(learner_client, learner, value, message):
+    question = QuestionFactory(kind="numeric", topic="laboratory", answer=Decimal("80"), tolerance=Decimal("0.5"))
+    attempt = _attempt_on(learner, question)
+    url = f"/quizzes/attempts/{attempt.pk}/1/"
+    response = learner_client.post(url + "answer/", {"value": value, "certainty": "sure"})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert learner_client.get(url).status_code == 200
+
+
+def test_a_question_left_without_options_is_refused_not_a_500(learner_client, learner):
+    question = QuestionFactory(kind="numeric", topic="laboratory", answer=None, tolerance=None)
+    attempt = _attempt_on(learner, question)
+    response = learner_client.post(f"/quizzes/attempts/{attempt.pk}/1/answer/", {"value": "70", "certainty": "sure"})
+    assert response.status_code == 409 and "options are incomplete" in response.content.decode()

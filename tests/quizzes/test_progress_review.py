@@ -75,7 +75,7 @@ def test_progress_costs_the_same_queries_however_long_the_history(learner_client
         _answer(learner, question, ["dystrophic", "metastatic", "idiopathic"][i % 3])
     with CaptureQueriesContext(connection) as long:
         assert learner_client.get("/progress/").status_code == 200
-    assert len(long) == len(short) == 15, [q["sql"][:80] for q in long]
+    assert len(long) == len(short) == 16, [q["sql"][:80] for q in long]
 
 
 def test_a_wrong_answer_comes_back_sooner_than_a_sure_right_one(learner, other_learner):
@@ -132,3 +132,12 @@ def test_review_with_nothing_due_says_so(learner_client):
 
 def test_review_start_rejects_get(learner_client):
     assert learner_client.get("/review/start/").status_code == 405
+
+
+def test_an_unpublished_question_leaves_the_review_queue(learner_client, learner):
+    question = _type_question("dystrophic")
+    _answer(learner, question, "metastatic", now=timezone.now() - timedelta(days=1))
+    question.is_published = False
+    question.save()
+    body = learner_client.get("/review/").content.decode()
+    assert "Nothing is due right now" in body and "badge" not in body

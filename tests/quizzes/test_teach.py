@@ -96,3 +96,9 @@ def test_teach_costs_the_same_queries_for_a_bigger_cohort(instructor_client):
 
 def test_teach_rejects_post(instructor_client):
     assert instructor_client.post("/teach/").status_code == 405
+
+
+def test_the_grade_report_defuses_spreadsheet_formulas(instructor_client, db):
+    UserFactory(username="=cmd")
+    body = instructor_client.get("/teach/grades.csv").content.decode()
+    assert "'=cmd" in body
