@@ -48,9 +48,25 @@ _ATTRIBUTES = {
 }
 
 
+# Ids the page itself relies on (skip link, htmx targets, live regions); authored text may not take them.
+RESERVED_IDS = frozenset({"main", "main-nav", "question-card", "quiz-status", "feedback", "case-stages", "calc-result"})
+
+
+def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "id" and value in RESERVED_IDS:
+        return None
+    return value
+
+
 def render_markdown(text: str) -> str:
     """Markdown to sanitized HTML; headings get ids (the toc extension) so pages can link to them."""
     html = markdown.markdown(text, extensions=["tables", "toc", "sane_lists"], output_format="html")
-    clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"})
+    clean = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        attribute_filter=_keep_attribute,
+    )
     # Bootstrap styles tables by class; the class is added after cleaning so authors cannot set classes.
     return clean.replace("<table>", '<table class="table table-sm table-bordered">')

@@ -106,6 +106,9 @@ def response_record(
     all end here, and only the first answer counts.
     """
     now = now or timezone.now()
+    # Lock the attempt so a "finish" arriving at the same moment is seen (a no-op on SQLite, whose IMMEDIATE
+    # transactions already run one writer at a time).
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     existing = Response.objects.filter(attempt=attempt, question=question).first()
     if existing is not None:
         return existing, False
@@ -165,10 +168,17 @@ def attempt_finish(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
 def review_card_update(*, learner, question: Question, rating: int, now: datetime) -> ReviewCard:
     """Apply one FSRS review to the learner's card for this question, creating the card on first sight."""
     card_row = ReviewCard.objects.select_for_update().filter(learner=learner, question=question).first()
-    card = Card.from_dict(card_row.state) if card_row else Card()
-    card, _ = SCHEDULER.review_card(card, Rating(rating), review_datetime=now)
     if card_row is None:
-        card_row = ReviewCard(learner=learner, question=question)
+        try:
+            with transaction.atomic():
+                card_row = ReviewCard.objects.create(
+                    learner=learner, question=question, state=Card().to_dict(), due=now
+                )
+        except IntegrityError:
+            # Another attempt's first answer to this question made the card a moment ago: review that one.
+            card_row = ReviewCard.objects.select_for_update().get(learner=learner, question=question)
+    card = Card.from_dict(card_row.state)
+    card, _ = SCHEDULER.review_card(card, Rating(rating), review_datetime=now)
     card_row.state = card.to_dict()
     card_row.due = card.due
     card_row.reviews += 1

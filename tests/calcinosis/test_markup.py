@@ -16,3 +16,9 @@ def test_inline_styles_are_removed_so_the_csp_holds():
 
 def test_tables_get_bootstrap_classes():
     assert '<table class="table' in render_markdown("|a|b|\n|-|-|\n|1|2|")
+
+
+def test_authored_text_cannot_take_the_pages_own_ids():
+    html = render_markdown('## Main\n\n<h2 id="quiz-status">x</h2>\n\n## Dermatomyositis')
+    assert 'id="main"' not in html and 'id="quiz-status"' not in html
+    assert 'id="dermatomyositis"' in html
