@@ -1,17 +1,11 @@
 from django import forms
 
 from cases.models import Stage
-from quizzes.models import Certainty
+from quizzes.forms import certainty_field
 
 
 class DecisionForm(forms.Form):
-    certainty = forms.ChoiceField(
-        label="How sure are you?",
-        choices=Certainty.choices,
-        initial=Certainty.UNSURE,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Say how sure you are: sure, unsure or guess."},
-    )
+    certainty = certainty_field()
 
     def __init__(self, *args, stage: Stage, types: dict[str, str], mimics: dict[str, str], **kwargs):
         """`types` and `mimics` map slug to name (cases.models.hypotheses), read once by the view."""

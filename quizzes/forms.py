@@ -41,14 +41,19 @@ class QuizBuilderForm(forms.Form):
         return cleaned
 
 
-class AnswerForm(forms.Form):
-    certainty = forms.ChoiceField(
+def certainty_field() -> forms.ChoiceField:
+    """ "How sure are you?", asked with every answer and every case decision (certainty-based marking)."""
+    return forms.ChoiceField(
         label="How sure are you?",
         choices=Certainty.choices,
         initial=Certainty.UNSURE,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Say how sure you are: sure, unsure or guess."},
     )
+
+
+class AnswerForm(forms.Form):
+    certainty = certainty_field()
 
     def __init__(self, *args, question: Question, options: list[Choice], **kwargs):
         super().__init__(*args, **kwargs)
