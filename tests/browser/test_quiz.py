@@ -23,6 +23,7 @@ def _answer_current(page):
     if page.locator("#id_value").count():
         page.locator("#id_value").fill("42")
     else:
+        page.wait_for_load_state("load")  # the page's script handles the keys once loaded
         page.keyboard.press("1")  # number keys choose an option
     page.get_by_label("Sure", exact=True).check()
     page.get_by_role("button", name="Submit answer").click()
@@ -65,6 +66,7 @@ def test_a_double_click_records_one_answer(page):
     page.get_by_role("button", name="Start quiz").click()
     _answer_current_without_submit = page.locator("#id_value").count() == 0
     if _answer_current_without_submit:
+        page.wait_for_load_state("load")
         page.keyboard.press("1")
     else:
         page.locator("#id_value").fill("42")
