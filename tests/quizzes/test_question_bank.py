@@ -18,6 +18,15 @@ from pathlib import Path
 import pytest
 
 from quizzes.exchange import Knowledge, validate_row
+from tests.content_rules import (
+    MG_IN,
+    MG_OUT,
+    MMOL_IN,
+    MMOL_OUT,
+    SOURCE_PERCENTAGES,
+    numeric_problems,
+    percentages,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = ROOT / "quizzes" / "starter" / "questions.json"
@@ -41,20 +50,7 @@ REGIONS = {
     "feet",
 }
 
-# Percentages the source gives: 25-40% (limited SSc within ten years), ~30% (adult DM), up to 70% (juvenile DM),
-# ~33% periarticular and ~17% soft tissue (SLE).
-SOURCE_PERCENTAGES = {"25", "30", "33", "40", "70", "17"}
-
-# Unit conversion on the reference pages (investigations, metastatic).
-CA_MG_PER_MMOL = 4.008
-P_MG_PER_MMOL = 3.097
-MG_IN, MMOL_IN = "mg/dL", "mmol/L"
-MG_OUT, MMOL_OUT = "mg²/dL²", "mmol²/L²"
-# Realistic serum values the bank may use.
-RANGES = {
-    MG_IN: {"calcium": (7.0, 14.0), "phosphate": (2.0, 10.0)},
-    MMOL_IN: {"calcium": (1.8, 3.5), "phosphate": (0.7, 3.2)},
-}
+# Units, realistic values and the source's percentages: tests/content_rules.py.
 
 # Minimum counts from the brief.
 MIN_TOTAL = 84
@@ -71,10 +67,6 @@ MIN_BY_TOPIC = {
 MIN_BODYMAP = 7
 MIN_NUMERIC_LAB = 7
 MIN_SINGLE_LAB = 3
-
-PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)", re.IGNORECASE)
-RANGE_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*\d+(?:\.\d+)?\s*(?:%|per ?cent\b)", re.IGNORECASE)
-NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 
 
 def _load(path: Path) -> dict:
@@ -112,17 +104,6 @@ def _strings(value):
     elif isinstance(value, list):
         for v in value:
             yield from _strings(v)
-
-
-def _expected_product(q: dict) -> float:
-    ca, p, unit_in, unit_out = q["calcium"], q["phosphate"], q["input_unit"], q["unit"]
-    if unit_in == MG_IN and unit_out == MG_OUT or unit_in == MMOL_IN and unit_out == MMOL_OUT:
-        return ca * p
-    if unit_in == MMOL_IN and unit_out == MG_OUT:
-        return ca * CA_MG_PER_MMOL * p * P_MG_PER_MMOL
-    if unit_in == MG_IN and unit_out == MMOL_OUT:
-        return ca * p / (CA_MG_PER_MMOL * P_MG_PER_MMOL)
-    raise AssertionError(f"unknown unit pair {unit_in!r} -> {unit_out!r}")
 
 
 # ---------------------------------------------------------------- the bank as a whole
@@ -179,8 +160,7 @@ def test_correct_letter_varies():
 def test_only_source_percentages():
     found = set()
     for text in _strings(BANK):
-        found.update(PERCENT_RE.findall(text))
-        found.update(RANGE_PERCENT_RE.findall(text))
+        found |= percentages(text)
     assert found, "the epidemiology questions should quote the source's percentages"
     assert found <= SOURCE_PERCENTAGES, f"percentages not in the source: {sorted(found - SOURCE_PERCENTAGES)}"
 
@@ -189,8 +169,7 @@ def test_epidemiology_quotes_every_source_percentage():
     found = set()
     for q in _of(topic="epidemiology"):
         for text in _strings(q):
-            found.update(PERCENT_RE.findall(text))
-            found.update(RANGE_PERCENT_RE.findall(text))
+            found |= percentages(text)
     assert found == SOURCE_PERCENTAGES
 
 
@@ -241,27 +220,6 @@ def test_bodymap(q):
 
 
 @pytest.mark.parametrize("q", _of("numeric"), ids=_ids(_of("numeric")))
-def test_numeric_fields(q):
-    assert q["tolerance"] > 0
-    assert q["unit"] in {MG_OUT, MMOL_OUT}
-    assert q["input_unit"] in {MG_IN, MMOL_IN}
-    # Tolerance of about 1% of the answer.
-    assert 0.001 * q["answer"] <= q["tolerance"] <= 0.02 * q["answer"]
-
-
-@pytest.mark.parametrize("q", _of("numeric"), ids=_ids(_of("numeric")))
-def test_numeric_answer_is_the_product_of_the_stem_values(q):
-    numbers = [float(n) for n in NUMBER_RE.findall(q["stem"])]
-    assert q["calcium"] in numbers, "the calcium value must appear in the stem"
-    assert q["phosphate"] in numbers, "the phosphate value must appear in the stem"
-    assert q["input_unit"] in q["stem"] and q["unit"] in q["stem"]
-    expected = _expected_product(q)
-    assert abs(q["answer"] - expected) <= min(0.01, q["tolerance"] / 5), f"expected {expected}"
-
-
-@pytest.mark.parametrize("q", _of("numeric"), ids=_ids(_of("numeric")))
-def test_numeric_values_are_realistic(q):
-    limits = RANGES[q["input_unit"]]
-    for analyte in ("calcium", "phosphate"):
-        low, high = limits[analyte]
-        assert low <= q[analyte] <= high, f"{analyte} {q[analyte]} outside {low}-{high} {q['input_unit']}"
+def test_numeric_questions_compute_the_product_of_their_stated_values(q):
+    assert "choices" not in q and "sites" not in q
+    assert numeric_problems(q) == []
