@@ -210,3 +210,14 @@ def test_a_double_click_on_reveal_shows_one_stage(learner_client, case):
 def test_a_reveal_without_the_page_state_is_a_400(learner_client, case):
     assert learner_client.post(f"/cases/{case.slug}/reveal/").status_code == 400
     assert learner_client.post(f"/cases/{case.slug}/reveal/", {"seen": "x"}).status_code == 400
+
+
+def test_the_debrief_names_the_diagnosis_only_when_the_author_gave_one(learner_client, learner, case):
+    from calcinosis.models import CalcinosisType
+    from tests.pages import finish_case
+
+    finish_case(learner, case)
+    assert "Diagnosis:" not in learner_client.get(case.get_absolute_url()).content.decode()
+    case.diagnosis_type = CalcinosisType.objects.get(slug="dystrophic")
+    case.save()
+    assert "<strong>Diagnosis:</strong> Dystrophic." in learner_client.get(case.get_absolute_url()).content.decode()
