@@ -20,6 +20,18 @@ RANGE_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*\d+(?:\.\d+)?\s
 NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 
 
+def strings(value):
+    """Every string inside a JSON value, to check all of an authored text at once."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
 def percentages(text: str) -> set[str]:
     """Every percentage written in a text, the first number of a range included."""
     return set(PERCENT_RE.findall(text)) | set(RANGE_PERCENT_RE.findall(text))

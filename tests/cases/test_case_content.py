@@ -29,6 +29,7 @@ from tests.content_rules import (
     SOURCE_PERCENTAGES,
     numeric_problems,
     percentages,
+    strings,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,20 +102,8 @@ def _question_ids(questions: list[dict]) -> list[str]:
     return [q["slug"] for q in questions]
 
 
-def _strings(value):
-    """Every string inside a JSON value."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
-
-
 def _text(case: dict) -> str:
-    return "\n".join(_strings(case)).lower()
+    return "\n".join(strings(case)).lower()
 
 
 # ---------------------------------------------------------------- the set as a whole
@@ -174,7 +163,7 @@ def test_there_are_enough_bodymap_questions():
 
 def test_only_source_percentages():
     found = set()
-    for text in _strings(DATA):
+    for text in strings(DATA):
         found |= percentages(text)
     assert found <= SOURCE_PERCENTAGES, f"percentages not in the source: {sorted(found - SOURCE_PERCENTAGES)}"
 

@@ -26,6 +26,7 @@ from tests.content_rules import (
     SOURCE_PERCENTAGES,
     numeric_problems,
     percentages,
+    strings,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,18 +95,6 @@ def _ids(questions: list[dict]) -> list[str]:
     return [q["slug"] for q in questions]
 
 
-def _strings(value):
-    """Every string inside a JSON value."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
-
-
 # ---------------------------------------------------------------- the bank as a whole
 
 
@@ -159,7 +148,7 @@ def test_correct_letter_varies():
 
 def test_only_source_percentages():
     found = set()
-    for text in _strings(BANK):
+    for text in strings(BANK):
         found |= percentages(text)
     assert found, "the epidemiology questions should quote the source's percentages"
     assert found <= SOURCE_PERCENTAGES, f"percentages not in the source: {sorted(found - SOURCE_PERCENTAGES)}"
@@ -168,7 +157,7 @@ def test_only_source_percentages():
 def test_epidemiology_quotes_every_source_percentage():
     found = set()
     for q in _of(topic="epidemiology"):
-        for text in _strings(q):
+        for text in strings(q):
             found |= percentages(text)
     assert found == SOURCE_PERCENTAGES
 
