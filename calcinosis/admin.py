@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from calcinosis.models import BodySite, CalcinosisType, Condition, Differential, Extent, Section, Treatment
+from calcinosis.models import (
+    BodySite,
+    CalcinosisType,
+    Condition,
+    Differential,
+    Extent,
+    Reference,
+    Section,
+    SiteGrade,
+    Treatment,
+)
 
 
 @admin.register(Section)
@@ -21,19 +31,44 @@ class KnowledgeAdmin(admin.ModelAdmin):
     list_select_related = ["section"]
 
 
+class SiteGradeInline(admin.TabularInline):
+    """The graded distribution: typical sites earn credit on a body map, recognised ones are neutral."""
+
+    model = SiteGrade
+    extra = 0
+    fields = ["site", "grade", "reference"]
+    autocomplete_fields = ["reference"]
+
+
+class ConditionGradeInline(SiteGradeInline):
+    fk_name = "condition"
+
+
+class TypeGradeInline(SiteGradeInline):
+    fk_name = "ctype"
+
+
 @admin.register(CalcinosisType)
 class CalcinosisTypeAdmin(KnowledgeAdmin):
     list_display = ["name", "order", "calcium_phosphate", "section"]
     list_filter = ["calcium_phosphate"]
-    filter_horizontal = ["conditions", "sites"]
+    filter_horizontal = ["conditions"]
     ordering = ["order"]
+    inlines = [TypeGradeInline]
 
 
 @admin.register(Condition)
 class ConditionAdmin(KnowledgeAdmin):
     list_display = ["name", "category", "frequency", "section"]
     list_filter = ["category", "types"]
-    filter_horizontal = ["sites"]
+    inlines = [ConditionGradeInline]
+
+
+@admin.register(Reference)
+class ReferenceAdmin(admin.ModelAdmin):
+    list_display = ["short", "slug"]
+    search_fields = ["short", "citation"]
+    prepopulated_fields = {"slug": ["short"]}
 
 
 @admin.register(BodySite)

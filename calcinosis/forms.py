@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
-from calcinosis.calculator import Unit, plausible_max
+from calcinosis.calculator import Unit, plausible_max, unit_mixup
 
 
 class SignupForm(UserCreationForm):
@@ -13,6 +13,17 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+
+class CompareForm(forms.Form):
+    """Two graded distributions to set side by side; choices are the conditions and types that have grades."""
+
+    first = forms.ChoiceField(label="Compare", error_messages={"invalid_choice": "Choose a condition from the list."})
+    second = forms.ChoiceField(label="with", error_messages={"invalid_choice": "Choose a condition from the list."})
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first"].choices = self.fields["second"].choices = choices
 
 
 class SearchForm(forms.Form):
@@ -56,9 +67,12 @@ class CalculatorForm(forms.Form):
                 continue
             limit = plausible_max(name, unit)
             if value > limit:
+                # Calcium 10.2 "mmol/L" is impossible, but it is an ordinary result in mg/dL: say so.
+                mixup = unit_mixup(name, value, unit)
+                hint = f" {mixup}." if mixup else ""
                 self.add_error(
                     name,
                     f"{value:.6g} {unit} is beyond any serum {name} (at most {limit:.1f} {unit}); "
-                    "check the number and the units.",
+                    f"check the number and the units.{hint}",
                 )
         return cleaned

@@ -94,7 +94,6 @@ class CalcinosisType(KnowledgeRow):
     lab_pattern = models.TextField()
     calcium_phosphate = models.CharField(max_length=10, choices=Labs.choices)
     conditions = models.ManyToManyField("Condition", blank=True, related_name="types")
-    sites = models.ManyToManyField("BodySite", blank=True, related_name="types")
 
     class Meta(KnowledgeRow.Meta):
         ordering = ["order", "name"]
@@ -119,7 +118,6 @@ class Condition(KnowledgeRow):
 
     category = models.CharField(max_length=20, choices=Category.choices)
     frequency = models.CharField(max_length=300, blank=True, help_text="Only figures from a named source.")
-    sites = models.ManyToManyField("BodySite", blank=True, related_name="conditions")
 
 
 class BodySite(KnowledgeRow):
@@ -144,3 +142,80 @@ class Differential(KnowledgeRow):
 
 class Treatment(KnowledgeRow):
     used_for = models.TextField(blank=True)
+
+
+class Reference(models.Model):
+    """A published work that grades and pages cite; its citation is listed on the reference pages."""
+
+    slug = models.SlugField(unique=True)
+    short = models.CharField(max_length=60, help_text="How a grade names it, e.g. “Reiter 2011 (part I)”.")
+    citation = models.TextField(help_text="Markdown, exactly as the reference pages list it under Sources.")
+
+    class Meta:
+        ordering = ["short"]
+
+    def __str__(self) -> str:
+        return self.short
+
+
+class Grade(models.TextChoices):
+    TYPICAL = "typical", "Typical"
+    RECOGNISED = "recognised", "Recognised"
+
+
+class SiteGradeQuerySet(models.QuerySet):
+    def for_subjects(self, *, conditions=(), types=()) -> "SiteGradeQuerySet":
+        """The grades of what a question or case is about: its conditions if it names any, else its types."""
+        if conditions:
+            return self.filter(condition__in=conditions)
+        return self.filter(ctype__in=types)
+
+
+class SiteGrade(models.Model):
+    """How strongly a body site belongs to a condition's (or a type's) distribution, and who says so.
+
+    Typical sites are the classic pattern a learner must know; recognised sites are well reported but not
+    classic, so a body-map answer neither earns nor loses credit for them. Any site without a row is not
+    expected.
+    """
+
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, null=True, blank=True, related_name="site_grades"
+    )
+    ctype = models.ForeignKey(
+        CalcinosisType,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="site_grades",
+        verbose_name="calcinosis type",
+    )
+    site = models.ForeignKey(BodySite, on_delete=models.CASCADE, related_name="grades")
+    grade = models.CharField(max_length=10, choices=Grade.choices)
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="site_grades")
+
+    objects = SiteGradeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["site__order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(condition__isnull=True, ctype__isnull=False)
+                | models.Q(condition__isnull=False, ctype__isnull=True),
+                name="site_grade_of_condition_or_type",
+            ),
+            models.UniqueConstraint(fields=["condition", "site"], name="one_grade_per_condition_site"),
+            models.UniqueConstraint(fields=["ctype", "site"], name="one_grade_per_type_site"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.condition or self.ctype}: {self.site} {self.grade}"
+
+
+def graded_sites(grades) -> dict[int, str]:
+    """Site id -> grade over several subjects' grades; typical wins where two subjects disagree."""
+    merged: dict[int, str] = {}
+    for grade in grades:
+        if merged.get(grade.site_id) != Grade.TYPICAL:
+            merged[grade.site_id] = grade.grade
+    return merged

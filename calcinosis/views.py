@@ -9,9 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.static import serve
 
-from calcinosis import search
-from calcinosis.calculator import THRESHOLD_MG2_DL2, THRESHOLD_MMOL2_L2, Unit, ca_p_product
-from calcinosis.forms import CalculatorForm, SearchForm, SignupForm
+from calcinosis import search, selectors
+from calcinosis.calculator import THRESHOLD_MG2_DL2, THRESHOLD_MMOL2_L2, Unit, assess, reference_table
+from calcinosis.forms import CalculatorForm, CompareForm, SearchForm, SignupForm
 from calcinosis.models import CalcinosisType, Differential, Section
 
 
@@ -71,14 +71,16 @@ def reference_index(request: HttpRequest) -> HttpResponse:
     return render(request, "calcinosis/reference_index.html", {"sections": sections, "search_form": SearchForm()})
 
 
+# The section whose page shows every graded distribution (the body sites' own page).
+DISTRIBUTION_SECTION = "distribution"
+
+
 @require_GET
 def reference_section(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section.objects.published(), slug=slug)
     contents = _contents()
     position = next(i for i, s in enumerate(contents) if s.pk == section.pk)
-    ctype = (
-        CalcinosisType.objects.filter(section=section).prefetch_related("conditions__section", "sites__section").first()
-    )
+    ctype = CalcinosisType.objects.filter(section=section).prefetch_related("conditions__section").first()
     context = {
         "section": section,
         "contents": contents,
@@ -86,9 +88,24 @@ def reference_section(request: HttpRequest, slug: str) -> HttpResponse:
         "next": contents[position + 1] if position + 1 < len(contents) else None,
         "ctype": ctype,
         "differentials": Differential.objects.select_related("section") if ctype else [],
+        "distribution": selectors.distribution_of(ctype) if ctype else None,
         "search_form": SearchForm(),
     }
+    if section.slug == DISTRIBUTION_SECTION:
+        context |= _distribution_gallery(request)
     return render(request, "calcinosis/section.html", context)
+
+
+def _distribution_gallery(request: HttpRequest) -> dict:
+    """Every graded distribution as a figure, and two of them side by side when the learner asks to compare."""
+    gallery = selectors.distributions()
+    form = CompareForm(request.GET or None, choices=[(d.key, d.subject.name) for d in gallery])
+    compared = []
+    if form.is_bound and form.is_valid():
+        by_key = {d.key: d for d in gallery}
+        picked = [form.cleaned_data["first"], form.cleaned_data["second"]]
+        compared = [{"d": by_key[key], "prefix": f"compare-{i}-"} for i, key in enumerate(picked, 1)]
+    return {"gallery": gallery, "compare_form": form, "compared": compared}
 
 
 @require_GET
@@ -114,12 +131,13 @@ def calculator(request: HttpRequest) -> HttpResponse:
     result = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        result = ca_p_product(calcium=data["calcium"], phosphate=data["phosphate"], unit=Unit(data["unit"]))
+        result = assess(calcium=data["calcium"], phosphate=data["phosphate"], unit=Unit(data["unit"]))
     context = {
         "form": form,
         "result": result,
         "threshold_mg": THRESHOLD_MG2_DL2,
         "threshold_mmol": THRESHOLD_MMOL2_L2,
+        "ranges": reference_table(),
         "search_form": SearchForm(),
     }
     template = "calcinosis/calculator.html"

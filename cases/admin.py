@@ -35,7 +35,7 @@ class QuestionFormSet(BaseInlineFormSet):
             if not form.cleaned_data.get("is_published") and not self.instance.is_published:
                 continue
             question = form.instance
-            options = list(question.choices.values("is_correct")) if question.pk else []
+            options = list(question.choices.values("is_correct", "is_neutral")) if question.pk else []
             for problem in question.answerability_problems(options):
                 problems.append(f"{question.slug or 'New question'}: {problem} Add its options on the question's page.")
         if problems:

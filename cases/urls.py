@@ -9,4 +9,5 @@ urlpatterns = [
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/reveal/", views.reveal, name="reveal"),
     path("<slug:slug>/stages/<int:stage_id>/commit/", views.commit, name="commit"),
+    path("<slug:slug>/stages/<int:stage_id>/report/", views.stage_report, name="stage-report"),
 ]

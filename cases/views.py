@@ -2,8 +2,9 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import services
@@ -11,6 +12,7 @@ from cases.forms import DecisionForm
 from cases.models import Case, CaseProgress, Stage, hypotheses
 from cases.reasoning import path_summary
 from quizzes.models import Question, Response
+from quizzes.views import report_file, report_form_context
 
 
 def _case_for(request: HttpRequest, slug: str) -> Case:
@@ -67,6 +69,9 @@ def _case_context(request: HttpRequest, case: Case, progress: CaseProgress, form
         "stages": [
             {
                 "stage": s,
+                "report": report_form_context(
+                    action=reverse("cases:stage-report", args=[case.slug, s.pk]), dom_id=f"report-stage-{s.pk}"
+                )["report"],
                 "commitment": commitments.get(s.pk),
                 # A stage's questions wait for its decision, so they cannot hint at the answer to commit to.
                 "questions": questions.get(s.pk, []) if not s.decision or s.pk in commitments else [],
@@ -147,3 +152,23 @@ def commit(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
     context = _case_context(request, case, progress, form=form, error=error)
     template = "cases/detail.html#stages" if request.htmx else "cases/detail.html"
     return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def stage_report(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
+    """Report a problem on a stage the learner has already revealed."""
+    case = _case_for(request, slug)
+    progress = get_object_or_404(CaseProgress, learner=request.user, case=case)
+    revealed = list(case.stages.all()[: progress.revealed])
+    stage = next((s for s in revealed if s.pk == stage_id), None)
+    if stage is None:
+        raise Http404("No such stage revealed in this case.")
+    return report_file(
+        request,
+        target=stage,
+        label=f"Case “{case.title}”, stage {revealed.index(stage) + 1}: {stage.title}",
+        action=reverse("cases:stage-report", args=[case.slug, stage.pk]),
+        dom_id=f"report-stage-{stage.pk}",
+        fallback=case.get_absolute_url(),
+    )

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 
-from quizzes.models import Attempt, Choice, Question
+from quizzes.models import Attempt, Choice, ProblemReport, Question
 
 
 class ChoiceFormSet(BaseInlineFormSet):
@@ -12,7 +13,10 @@ class ChoiceFormSet(BaseInlineFormSet):
         if any(self.errors):
             return
         kept = [
-            {"is_correct": form.cleaned_data.get("is_correct", False)}
+            {
+                "is_correct": form.cleaned_data.get("is_correct", False),
+                "is_neutral": form.cleaned_data.get("is_neutral", False),
+            }
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
@@ -26,7 +30,7 @@ class ChoiceInline(admin.TabularInline):
     model = Choice
     formset = ChoiceFormSet
     extra = 0
-    fields = ["order", "text", "is_correct", "explanation", "ctype", "site"]
+    fields = ["order", "text", "is_correct", "is_neutral", "explanation", "ctype", "site"]
     autocomplete_fields = ["ctype", "site"]
 
 
@@ -62,3 +66,35 @@ class AttemptAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    """The queue of learners' reports; closing one here tells the reporter, as the teach page does."""
+
+    list_display = ["label", "reason", "reporter", "created", "status"]
+    list_filter = ["status", "reason"]
+    search_fields = ["label", "comment", "reporter__username"]
+    list_select_related = ["reporter"]
+    date_hierarchy = "created"
+    fields = [
+        "label",
+        "url",
+        "reason",
+        "comment",
+        "reporter",
+        "created",
+        "status",
+        "resolution",
+        "resolved_by",
+        "resolved_at",
+    ]
+    readonly_fields = ["label", "url", "reason", "comment", "reporter", "created", "resolved_by", "resolved_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if obj.status != ProblemReport.Status.OPEN and "status" in form.changed_data:
+            obj.resolved_by, obj.resolved_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)

@@ -30,6 +30,8 @@ TOPICS = {
     "type": "Type",
     "distribution": "Distribution",
     "differential": "Differential diagnosis",
+    "extent": "Extent",
+    "history": "Clinical history",
     "epidemiology": "Epidemiology",
     "etiology": "Etiology",
     "pathophysiology": "Pathophysiology",
@@ -185,15 +187,21 @@ def _option_problems(number: int, choice: dict, knowledge: Knowledge) -> list[st
 def _bodymap_problems(row: dict, knowledge: Knowledge) -> list[str]:
     spec = row.get("sites")
     if not isinstance(spec, dict):
-        return ['a body-map question needs "sites": {"correct": [...], "explanations": {...}}.']
-    correct, explanations = spec.get("correct"), spec.get("explanations", {})
+        return ['a body-map question needs "sites": {"correct": [...], "recognised": [...], "explanations": {...}}.']
+    correct, recognised = spec.get("correct"), spec.get("recognised", [])
+    explanations = spec.get("explanations", {})
     if not _slug_list(correct) or not correct:
         return ["a body-map question needs at least one correct region."]
+    if not _slug_list(recognised):
+        return ["sites.recognised must be a list of regions."]
     problems = []
-    if unknown := sorted(set(correct) - knowledge.sites):
-        problems.append(f"unknown regions among the correct ones: {', '.join(map(repr, unknown))}.")
-    if len(set(correct)) != len(correct):
-        problems.append("a correct region is listed twice.")
+    for name, regions in (("correct", correct), ("recognised", recognised)):
+        if unknown := sorted(set(regions) - knowledge.sites):
+            problems.append(f"unknown regions among the {name} ones: {', '.join(map(repr, unknown))}.")
+        if len(set(regions)) != len(regions):
+            problems.append(f"a {name} region is listed twice.")
+    if both := sorted(set(correct) & set(recognised)):
+        problems.append(f"a region cannot be both correct and recognised: {', '.join(map(repr, both))}.")
     if not isinstance(explanations, dict) or not all(isinstance(v, str) for v in explanations.values()):
         problems.append("sites.explanations must map regions to text.")
     elif unknown := sorted(set(explanations) - knowledge.sites):
@@ -294,6 +302,7 @@ def _answer_key(question) -> dict:
         return {
             "sites": {
                 "correct": [c.site.slug for c in regions if c.is_correct],
+                "recognised": [c.site.slug for c in regions if c.is_neutral],
                 "explanations": {c.site.slug: c.explanation for c in regions},
             }
         }
@@ -317,12 +326,23 @@ def rows_of(questions: Iterable) -> list[dict]:
 
 
 def _options(row: dict) -> list[dict]:
-    """The options a learner sees, as {text, correct, explanation}: a body map's are its regions."""
+    """The options a learner sees, as {text, correct, neutral, explanation}: a body map's are its regions.
+
+    A body map's recognised regions are neutral: Moodle gives them a fraction of 0, as our scoring does."""
     if row["kind"] != "bodymap":
         return row.get("choices", [])
-    correct, explanations = row["sites"]["correct"], row["sites"].get("explanations", {})
-    regions = list(explanations) + [s for s in correct if s not in explanations]
-    return [{"text": region_name(s), "correct": s in correct, "explanation": explanations.get(s, "")} for s in regions]
+    spec = row["sites"]
+    correct, recognised, explanations = spec["correct"], spec.get("recognised", []), spec.get("explanations", {})
+    regions = list(dict.fromkeys([*explanations, *correct, *recognised]))
+    return [
+        {
+            "text": region_name(s),
+            "correct": s in correct,
+            "neutral": s in recognised,
+            "explanation": explanations.get(s, ""),
+        }
+        for s in regions
+    ]
 
 
 def region_name(slug: str) -> str:
@@ -381,6 +401,8 @@ def _row_from(
     marks = _read_tags(tags)
     if marks["bodymap"] and "choices" in key:
         key = _bodymap_key(key["choices"])
+    elif "choices" in key:
+        key = {**key, "choices": [{k: v for k, v in c.items() if k != "neutral"} for c in key["choices"]]}
     if "unit" in marks and key["kind"] == "numeric":
         key = {**key, "unit": marks["unit"]}
     row = {
@@ -413,6 +435,7 @@ def _bodymap_key(choices: list[dict]) -> dict:
         "kind": "bodymap",
         "sites": {
             "correct": [slugify(c["text"]) for c in choices if c["correct"]],
+            "recognised": [slugify(c["text"]) for c in choices if c.get("neutral")],
             "explanations": {slugify(c["text"]): c["explanation"] for c in choices},
         },
     }
@@ -432,12 +455,12 @@ def _number(value) -> str:
 def _fractions(options: list[dict], single: bool) -> list[str]:
     """Moodle grades as percentages: a multiple-answer question's right options share 100 and each wrong one takes
     back as much as a right one gives, as quizzes.scoring.score_partial does; all are in Moodle's list of grades
-    for up to ten right options."""
+    for up to ten right options. A neutral option (a body map's recognised region) is worth 0 either way."""
     right = sum(1 for o in options if o["correct"]) or 1
     share = f"{100 / right:.5f}".rstrip("0").rstrip(".")
     if single:
         return ["100" if o["correct"] else "0" for o in options]
-    return [share if o["correct"] else f"-{share}" for o in options]
+    return [share if o["correct"] else "0" if o.get("neutral") else f"-{share}" for o in options]
 
 
 # ---------------------------------------------------------------- JSON
@@ -627,6 +650,7 @@ def _moodle_choice_key(element: ET.Element, where: str) -> dict:
             {
                 "text": _moodle_text(answer, markdown=False),
                 "correct": fraction > 99.99 if single else fraction > 0,
+                "neutral": not single and fraction == 0,
                 "explanation": _moodle_text(answer.find("feedback"), markdown=False),
             }
         )
@@ -953,6 +977,7 @@ def _gift_option(part: str, single: bool, fmt: str) -> dict:
     return {
         "text": _gift_text(text, fmt, markdown=False),
         "correct": weight > 99.99 if single else weight > 0,
+        "neutral": not single and weight == 0,
         "explanation": _gift_text(feedback, fmt, markdown=False),
     }
 

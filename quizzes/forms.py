@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from quizzes.models import Attempt, Certainty, Choice, Kind, Question, Topic
+from quizzes.models import Attempt, Certainty, Choice, Kind, ProblemReport, Question, Topic
 
 VALUE_LIMIT = Decimal("9999999999")
 
@@ -113,4 +113,41 @@ class NoteForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "Keep the note under %(limit_value)d characters."},
+    )
+
+
+class ProblemReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is wrong?",
+        choices=[("", "Choose a reason"), *ProblemReport.Reason.choices],
+        error_messages={"required": "Choose what is wrong.", "invalid_choice": "Choose one of the reasons listed."},
+    )
+    comment = forms.CharField(
+        label="Tell us more",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say what you noticed, so an instructor can check it.",
+            "max_length": "Keep it under 2,000 characters.",
+        },
+    )
+
+    def clean_comment(self) -> str:
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise forms.ValidationError("Say what you noticed, so an instructor can check it.")
+        return comment
+
+
+class ResolveReportForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Outcome",
+        choices=[c for c in ProblemReport.Status.choices if c[0] != ProblemReport.Status.OPEN],
+        error_messages={"required": "Choose an outcome.", "invalid_choice": "Choose one of the outcomes listed."},
+    )
+    resolution = forms.CharField(
+        label="Note to the learner",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write what was done, for the learner who reported it."},
     )

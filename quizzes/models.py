@@ -6,6 +6,8 @@ Progress pages read from the stored responses; nothing a learner did is kept twi
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
@@ -20,6 +22,8 @@ class Topic(models.TextChoices):
     TYPE = "type", "Type"
     DISTRIBUTION = "distribution", "Distribution"
     DIFFERENTIAL = "differential", "Differential diagnosis"
+    EXTENT = "extent", "Extent"
+    HISTORY = "history", "Clinical history"
     EPIDEMIOLOGY = "epidemiology", "Epidemiology"
     ETIOLOGY = "etiology", "Etiology"
     PATHOPHYSIOLOGY = "pathophysiology", "Pathophysiology"
@@ -121,8 +125,13 @@ class Question(models.Model):
         return self.kind != Kind.NUMERIC
 
     def answerability_problems(self, choices: list[dict]) -> list[str]:
-        """Why a question could not be answered, given its options as dicts with "is_correct"; [] if it can."""
+        """Why a question could not be answered, given its options as dicts with "is_correct" (and optionally
+        "is_neutral"); [] if it can."""
         correct = sum(1 for c in choices if c["is_correct"])
+        if self.kind != Kind.BODYMAP and any(c.get("is_neutral") for c in choices):
+            return ["Only a body-map region can be neutral (a recognised site)."]
+        if any(c["is_correct"] and c.get("is_neutral") for c in choices):
+            return ["An option cannot be both correct and neutral."]
         if self.kind == Kind.SINGLE and (len(choices) < 2 or correct != 1):
             return ["A single-best-answer question needs at least two options and exactly one correct."]
         if self.kind == Kind.MULTIPLE and (len(choices) < 2 or correct < 1):
@@ -144,6 +153,11 @@ class Choice(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(max_length=300)
     is_correct = models.BooleanField(default=False)
+    is_neutral = models.BooleanField(
+        "neutral",
+        default=False,
+        help_text="Body map: a recognised site, not the classic pattern; choosing it earns and costs nothing.",
+    )
     explanation = models.TextField(blank=True, help_text="Why this option is right or wrong.")
     site = models.ForeignKey(
         BodySite, on_delete=models.PROTECT, null=True, blank=True, help_text="Body map: the region it stands for."
@@ -305,3 +319,57 @@ class ReviewCard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id} {self.question_id} due {self.due:%Y-%m-%d %H:%M}"
+
+
+class ProblemReportQuerySet(models.QuerySet):
+    def open(self) -> "ProblemReportQuerySet":
+        return self.filter(status=ProblemReport.Status.OPEN)
+
+
+class ProblemReport(models.Model):
+    """A learner's report that something in a question or a case stage is wrong, and the instructor's answer.
+
+    The target is generic so that the apps above the engine (cases) can be reported on without the engine
+    importing them; `label` and `url` are kept as they were when reported, for the instructors' queue.
+    """
+
+    class Reason(models.TextChoices):
+        KEY = "key", "The answer key looks wrong"
+        FACT = "fact", "A fact is wrong or out of date"
+        UNCLEAR = "unclear", "The wording is unclear or ambiguous"
+        TYPO = "typo", "A typo, a broken link or a display problem"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        FIXED = "fixed", "Fixed"
+        NO_CHANGE = "no-change", "Reviewed: no change needed"
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_reports")
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    label = models.CharField(max_length=200, help_text="What was reported, as the learner saw it.")
+    url = models.CharField(max_length=300, help_text="Where the learner was.")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    comment = models.TextField(max_length=2000)
+    created = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolution = models.TextField(blank=True, max_length=2000, help_text="The outcome, as the reporter will read it.")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProblemReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["target_type", "target_id"]), models.Index(fields=["status", "-created"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.label}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

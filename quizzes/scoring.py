@@ -14,15 +14,16 @@ def score_single(correct: set[int], chosen: set[int]) -> Decimal:
     return Decimal(1) if len(chosen) == 1 and chosen == correct else Decimal(0)
 
 
-def score_partial(correct: set[int], chosen: set[int]) -> Decimal:
+def score_partial(correct: set[int], chosen: set[int], neutral: frozenset[int] | set[int] = frozenset()) -> Decimal:
     """Select-all and body map: each right pick earns 1/n of the credit, each wrong pick takes 1/n back.
 
     n is the number of right options, so ticking everything earns nothing and a perfect answer earns 1.
+    Neutral options (a body map's recognised sites: true, but not the classic pattern) neither earn nor cost.
     """
     if not correct:
         return Decimal(0)
     hits = len(chosen & correct)
-    misses = len(chosen - correct)
+    misses = len(chosen - correct - neutral)
     return max(Decimal(0), Decimal(hits - misses) / Decimal(len(correct)))
 
 

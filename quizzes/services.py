@@ -4,12 +4,13 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
 from quizzes import scoring
-from quizzes.models import Attempt, AttemptQuestion, Choice, Kind, Question, Response, ReviewCard
+from quizzes.models import Attempt, AttemptQuestion, Choice, Kind, ProblemReport, Question, Response, ReviewCard
 
 MAX_QUESTIONS = 100
 TIME_UP = "Time is up: this quiz has been finished and marked."
@@ -72,7 +73,7 @@ def _score(question: Question, options: list[Choice], chosen: list[Choice], valu
     picked = {c.pk for c in chosen}
     if question.kind == Kind.SINGLE:
         return scoring.score_single(correct, picked)
-    return scoring.score_partial(correct, picked)
+    return scoring.score_partial(correct, picked, {c.pk for c in options if c.is_neutral})
 
 
 def _validate(question: Question, options: list[Choice], choice_ids: list[int], value: Decimal | None) -> list[Choice]:
@@ -120,7 +121,7 @@ def response_record(
     if not AttemptQuestion.objects.filter(attempt=attempt, question=question).exists():
         raise QuizError("That question is not part of this quiz.")
     options = list(question.choices.all())
-    if question.answerability_problems([{"is_correct": o.is_correct} for o in options]):
+    if question.answerability_problems([{"is_correct": o.is_correct, "is_neutral": o.is_neutral} for o in options]):
         # Admin refuses such questions; this guards against one slipping through (a deleted option, say).
         raise AttemptClosed("This question cannot be answered yet: its options are incomplete. Tell an instructor.")
     chosen = _validate(question, options, choice_ids, value)
@@ -185,3 +186,30 @@ def review_card_update(*, learner, question: Question, rating: int, now: datetim
     card_row.last_rating = rating
     card_row.save()
     return card_row
+
+
+@transaction.atomic
+def problem_report_file(*, reporter, target, label: str, url: str, reason: str, comment: str) -> ProblemReport:
+    """File a learner's report on a question or a case stage; the same report sent twice is kept once."""
+    fields = {
+        "reporter": reporter,
+        "target_type": ContentType.objects.get_for_model(target),
+        "target_id": target.pk,
+        "reason": reason,
+        "comment": comment,
+    }
+    existing = ProblemReport.objects.open().filter(**fields).first()
+    return existing or ProblemReport.objects.create(**fields, label=label[:200], url=url[:300])
+
+
+@transaction.atomic
+def problem_report_resolve(
+    *, report: ProblemReport, instructor, status: str, resolution: str, now: datetime | None = None
+) -> ProblemReport:
+    """Close a report with its outcome and a note the reporter will read on their progress page."""
+    report.status = status
+    report.resolution = resolution
+    report.resolved_by = instructor
+    report.resolved_at = now or timezone.now()
+    report.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
+    return report

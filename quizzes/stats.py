@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from calcinosis.models import CalcinosisType
 from quizzes import itemstats, scoring
-from quizzes.models import Attempt, AttemptQuestion, Choice, Flag, Question, Response, Topic
+from quizzes.models import Attempt, AttemptQuestion, Choice, Flag, ProblemReport, Question, Response, Topic
 
 ACTIVITY_DAYS = 28
 
@@ -198,6 +198,7 @@ def learner_progress(learner) -> dict:
         "confusion": type_confusion(learner),
         "activity": activity,
         "recent": recent,
+        "reports": ProblemReport.objects.filter(reporter=learner)[:20],
     }
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     # a learner's own marks on a question
     path("quizzes/questions/<int:pk>/flag/", views.flag, name="flag"),
     path("quizzes/questions/<int:pk>/note/", views.note, name="note"),
+    path("quizzes/questions/<int:pk>/report/", views.question_report, name="question-report"),
     # progress and spaced review
     path("progress/", views.progress, name="progress"),
     path("review/", views.review, name="review"),
@@ -23,4 +24,5 @@ urlpatterns = [
     # instructors
     path("teach/", views.teach, name="teach"),
     path("teach/grades.csv", views.teach_grades, name="teach-grades"),
+    path("teach/reports/<int:pk>/resolve/", views.report_resolve, name="report-resolve"),
 ]

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -16,8 +16,18 @@ from django.views.decorators.http import require_GET, require_POST
 from cases import services as case_services
 from cases.models import CaseProgress
 from quizzes import bodymap, services, stats
-from quizzes.forms import AnswerForm, NoteForm, QuizBuilderForm
-from quizzes.models import Attempt, AttemptQuestion, Choice, Flag, Note, Question, Response, ReviewCard
+from quizzes.forms import AnswerForm, NoteForm, ProblemReportForm, QuizBuilderForm, ResolveReportForm
+from quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    Choice,
+    Flag,
+    Note,
+    ProblemReport,
+    Question,
+    Response,
+    ReviewCard,
+)
 
 REVIEW_SESSION_SIZE = 20
 
@@ -145,7 +155,7 @@ def _question_context(request, attempt, slot, form=None, error=None) -> dict:
         "form": form,
         "form_chosen": form_chosen,
         "regions": bodymap.regions(options, chosen or form_chosen, show_feedback) if question.kind == "bodymap" else [],
-        "silhouette": bodymap.silhouette_svg(),
+        "figure": bodymap.figure() if question.kind == "bodymap" else None,
         "error": error,
         "response": response,
         "show_feedback": show_feedback,
@@ -158,6 +168,9 @@ def _question_context(request, attempt, slot, form=None, error=None) -> dict:
         "note_form": NoteForm(initial={"text": note.text if note else ""}),
         "cbm": stats.cbm_for(response) if response else None,
         "case": _case_of(attempt),
+        "report": report_form_context(
+            action=reverse("quizzes:question-report", args=[question.pk]), dom_id=f"report-question-{question.pk}"
+        )["report"],
     }
 
 
@@ -287,6 +300,58 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, reverse("quizzes:index"))
 
 
+# problem reports
+
+
+def report_form_context(*, action: str, dom_id: str, form=None, received=None, next_url: str = "") -> dict:
+    """What quizzes/_report.html needs: where the form posts, a unique id on the page, and the outcome."""
+    return {
+        "report": {"action": action, "id": dom_id, "form": form or ProblemReportForm(), "received": received},
+        "next": next_url,
+    }
+
+
+def report_file(request: HttpRequest, *, target, label: str, action: str, dom_id: str, fallback: str) -> HttpResponse:
+    """File a report on `target` from a posted ProblemReportForm and answer as the page expects (htmx or not).
+
+    Shared by the question and the case stage views, which each check first that the learner has seen the target.
+    """
+    form = ProblemReportForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:
+            context = report_form_context(action=action, dom_id=dom_id, form=form)
+            return render(request, "quizzes/_report.html", context, status=400)
+        errors = " ".join(e for field in form.errors.values() for e in field)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    report = services.problem_report_file(
+        reporter=request.user,
+        target=target,
+        label=label,
+        url=request.POST.get("next", "") or fallback,
+        **form.cleaned_data,
+    )
+    if request.htmx:
+        return render(
+            request, "quizzes/_report.html", report_form_context(action=action, dom_id=dom_id, received=report)
+        )
+    messages.success(request, "Thank you: your report was received. Its outcome will show on your progress page.")
+    return _back(request, fallback)
+
+
+@login_required
+@require_POST
+def question_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report a problem on a question the learner has met in one of their quizzes or cases."""
+    seen = AttemptQuestion.objects.filter(question=OuterRef("pk"), attempt__learner=request.user)
+    question = get_object_or_404(Question.objects.published().filter(Exists(seen)), pk=pk)
+    action = reverse("quizzes:question-report", args=[question.pk])
+    label = f"Question {question.slug} ({question.get_topic_display()})"
+    dom_id = f"report-question-{question.pk}"
+    return report_file(
+        request, target=question, label=label, action=action, dom_id=dom_id, fallback=reverse("quizzes:progress")
+    )
+
+
 # progress and review
 
 
@@ -344,8 +409,22 @@ def instructor_required(view):
 @require_GET
 @instructor_required
 def teach(request: HttpRequest) -> HttpResponse:
-    context = stats.cohort() | {"items": stats.item_analysis()}
+    reports = ProblemReport.objects.open().select_related("reporter").order_by("created")
+    context = stats.cohort() | {"items": stats.item_analysis(), "reports": reports, "resolve_form": ResolveReportForm()}
     return render(request, "quizzes/teach.html", context)
+
+
+@require_POST
+@instructor_required
+def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(ProblemReport, pk=pk)
+    form = ResolveReportForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(e for field in form.errors.values() for e in field)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    services.problem_report_resolve(report=report, instructor=request.user, **form.cleaned_data)
+    messages.success(request, f"Report on {report.label} closed: {report.get_status_display().lower()}.")
+    return redirect(reverse("quizzes:teach") + "#reports")
 
 
 @require_GET

@@ -1,8 +1,9 @@
 """Loads the starter reference into a fresh database, from knowledge.json and sections/*.md.
 
-It runs inside a data migration with the historical models (`apps`), so it works at any later schema.
+It runs inside data migrations with the historical models (`apps`), so it works at any later schema.
 A row is created only when its slug is absent, and links are set only on rows it created: running it
-again adds nothing twice and undoes no edit made in admin.
+again adds nothing twice and undoes no edit made in admin. Site grades are loaded once the schema has them
+(a later migration runs this again), and only for a condition or type that has no grade yet.
 """
 
 import json
@@ -20,8 +21,10 @@ _ROWS = [
     ("treatments", "Treatment"),
 ]
 # Links by slug; a condition's "types" and a type's "conditions" are two views of one relation.
-_LINKS = {"conditions": ["sites", "types"], "types": ["conditions", "sites"]}
-_LINK_MODELS = {"sites": "BodySite", "conditions": "Condition", "types": "CalcinosisType"}
+_LINKS = {"conditions": ["types"], "types": ["conditions"]}
+_LINK_MODELS = {"conditions": "Condition", "types": "CalcinosisType"}
+# Graded sites: knowledge.json key -> the SiteGrade field that points at the row.
+_GRADED = {"conditions": "condition", "types": "ctype"}
 
 
 def read_knowledge() -> dict:
@@ -45,7 +48,7 @@ def load(apps) -> None:
         model = apps.get_model("calcinosis", model_name)
         for row in data[key]:
             links = {name: row.get(name, []) for name in _LINKS.get(key, [])}
-            fields = {k: v for k, v in row.items() if k not in links and k not in ("slug", "section")}
+            fields = {k: v for k, v in row.items() if k not in links and k not in ("slug", "section", "sites")}
             fields["section"] = sections.get(row.get("section"))
             obj, created = model.objects.get_or_create(slug=row["slug"], defaults=fields)
             if created:
@@ -54,3 +57,38 @@ def load(apps) -> None:
     for obj, name, slugs in pending:
         target = apps.get_model("calcinosis", _LINK_MODELS[name])
         getattr(obj, name).add(*target.objects.filter(slug__in=slugs))
+    if _has_model(apps, "SiteGrade"):
+        _load_grades(apps, data)
+
+
+def _has_model(apps, name: str) -> bool:
+    try:
+        apps.get_model("calcinosis", name)
+    except LookupError:
+        return False
+    return True
+
+
+def _load_grades(apps, data: dict) -> None:
+    Reference = apps.get_model("calcinosis", "Reference")
+    SiteGrade = apps.get_model("calcinosis", "SiteGrade")
+    references = {}
+    for row in data.get("references", []):
+        fields = {"short": row["short"], "citation": row["citation"]}
+        references[row["slug"]], _ = Reference.objects.get_or_create(slug=row["slug"], defaults=fields)
+    sites = {s.slug: s for s in apps.get_model("calcinosis", "BodySite").objects.all()}
+    for key, field in _GRADED.items():
+        model = apps.get_model("calcinosis", dict(_ROWS)[key])
+        for row in data[key]:
+            subject = model.objects.filter(slug=row["slug"]).first()
+            if subject is None or SiteGrade.objects.filter(**{field: subject}).exists():
+                continue
+            SiteGrade.objects.bulk_create(
+                SiteGrade(
+                    **{field: subject},
+                    site=sites[g["site"]],
+                    grade=g["grade"],
+                    reference=references.get(g["reference"]) or Reference.objects.get(slug=g["reference"]),
+                )
+                for g in row.get("sites", [])
+            )

@@ -4,10 +4,14 @@
 
   // After htmx swaps in a question's feedback or a case's next stage, move focus to it (or to the error that
   // came instead) so keyboard and screen-reader users land on the result. Other swaps (flag, note) keep focus.
+  // A problem report's form is replaced by its receipt (or by itself with errors): focus goes there too.
   var FOCUS_AREAS = ["question-card", "case-stages"];
+  function focusArea(id) {
+    return FOCUS_AREAS.indexOf(id) >= 0 || /^report-/.test(id);
+  }
   document.addEventListener("htmx:afterSwap", function (event) {
     var swapped = event.detail.target;
-    if (!swapped || FOCUS_AREAS.indexOf(swapped.id) < 0) return;
+    if (!swapped || !focusArea(swapped.id)) return;
     var area = document.getElementById(swapped.id);
     var target = area && area.querySelector("[data-focus-after-swap]");
     if (target) target.focus();
@@ -21,7 +25,7 @@
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     var swapped = event.detail.target;
-    if (!focusedId || (swapped && FOCUS_AREAS.indexOf(swapped.id) >= 0)) return;
+    if (!focusedId || (swapped && focusArea(swapped.id))) return;
     var again = document.getElementById(focusedId);
     if (again) again.focus();
     focusedId = null;

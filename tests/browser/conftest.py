@@ -4,6 +4,9 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
@@ -38,8 +41,9 @@ def starter_content(transactional_db):
     bank.load(apps)
     cases.load(apps)
     models = ["section", "calcinosistype", "extent", "condition", "bodysite", "differential", "treatment"]
-    grant_to_instructors(apps, "calcinosis", models)
+    grant_to_instructors(apps, "calcinosis", [*models, "reference", "sitegrade"])
     grant_to_instructors(apps, "quizzes", ["question", "choice"])
+    grant_to_instructors(apps, "quizzes", ["problemreport"], actions=("change", "view"))
     grant_to_instructors(apps, "cases", ["case", "stage"])
 
 
@@ -74,7 +78,11 @@ def page(context):
     page.csp_errors = []
     page.on(
         "console",
-        lambda message: page.csp_errors.append(message.text) if "Content Security Policy" in message.text else None,
+        lambda message: (
+            page.csp_errors.append(f"{message.text} at {message.location}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     return page
 
@@ -88,6 +96,15 @@ def axe_violations(page) -> list[dict]:
         {"id": v["id"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+def log_in(page, username: str) -> None:
+    """Log in through the form, as a person would (the personas share tests.conftest.PASSWORD)."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def screenshot(page, name: str) -> None:

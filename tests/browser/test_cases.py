@@ -7,18 +7,9 @@ from playwright.sync_api import expect
 
 from cases.models import Case, CaseProgress, Commitment
 from quizzes.models import Response
-from tests.browser.conftest import PHONE, axe_violations, screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import PHONE, axe_violations, log_in, screenshot
 from tests.factories import UserFactory
 from tests.pages import case_pages
-
-
-def _log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def _commit_here(page):
@@ -37,7 +28,7 @@ def _commit_here(page):
 
 def test_a_learner_works_through_a_case(page):
     UserFactory(username="learner")
-    _log_in(page, "learner")
+    log_in(page, "learner")
     case = Case.objects.published().filter(questions__isnull=False, stages__decision__gt="").distinct().first()
     page.goto("/cases/")
     page.get_by_role("link", name=case.title).click()
@@ -86,7 +77,7 @@ def test_a_learner_works_through_a_case(page):
 def test_an_instructor_authors_a_case_that_a_learner_completes(page, browser, live_server):
     instructor = UserFactory(username="teacher", is_staff=True)
     instructor.groups.add(Group.objects.get(name="Instructors"))
-    _log_in(page, "teacher")
+    log_in(page, "teacher")
     page.goto("/admin/cases/case/add/")
     page.locator("#id_title").fill("Lumps after a drip")
     page.locator("#id_presentation").fill("A man noticed **hard lumps** where his drip had been.")
@@ -131,7 +122,7 @@ def test_an_instructor_authors_a_case_that_a_learner_completes(page, browser, li
     learner_context = browser.new_context(base_url=live_server.url)
     learner_page = learner_context.new_page()
     UserFactory(username="student")
-    _log_in(learner_page, "student")
+    log_in(learner_page, "student")
     learner_page.goto("/cases/")
     learner_page.get_by_role("link", name="Lumps after a drip").click()
     learner_page.get_by_role("button", name="Reveal the history").click()
@@ -146,7 +137,7 @@ def test_an_instructor_authors_a_case_that_a_learner_completes(page, browser, li
 
 def test_case_pages_pass_axe_on_a_phone(page):
     learner = UserFactory(username="learner")
-    _log_in(page, "learner")
+    log_in(page, "learner")
     page.set_viewport_size(PHONE)
     failures = {}
     for path in case_pages(learner):
