@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
-from quizzes.models import Attempt, Choice, ProblemReport, Question
+from quizzes.models import Attempt, Choice, ProblemReport, Question, QuestionVersion
 
 
 class ChoiceFormSet(BaseInlineFormSet):
@@ -12,13 +12,22 @@ class ChoiceFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
+        answered = [
+            form.instance.text
+            for form in self.forms
+            if form.cleaned_data.get("DELETE") and form.instance.pk and form.instance.responses.exists()
+        ]
+        if answered:
+            raise ValidationError(
+                [f"Learners have chosen “{text}”: retire it instead of deleting it." for text in answered]
+            )
         kept = [
             {
                 "is_correct": form.cleaned_data.get("is_correct", False),
                 "is_neutral": form.cleaned_data.get("is_neutral", False),
             }
             for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.cleaned_data.get("is_retired")
         ]
         question = self.instance
         problems = question.answerability_problems(kept)
@@ -30,8 +39,26 @@ class ChoiceInline(admin.TabularInline):
     model = Choice
     formset = ChoiceFormSet
     extra = 0
-    fields = ["order", "text", "is_correct", "is_neutral", "explanation", "ctype", "site"]
+    fields = ["order", "text", "is_correct", "is_neutral", "explanation", "ctype", "site", "is_retired"]
     autocomplete_fields = ["ctype", "site"]
+
+
+class QuestionVersionInline(admin.TabularInline):
+    """The versions learners answered: cut automatically when an answer meets an edited question."""
+
+    model = QuestionVersion
+    extra = 0
+    can_delete = False
+    fields = ["number", "created", "answers"]
+    readonly_fields = ["number", "created", "answers"]
+    verbose_name_plural = "versions answered by learners"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="answers")
+    def answers(self, version) -> int:
+        return version.responses.count()
 
 
 @admin.register(Question)
@@ -42,7 +69,7 @@ class QuestionAdmin(admin.ModelAdmin):
     list_select_related = ["section"]
     prepopulated_fields = {"slug": ["topic"]}
     filter_horizontal = ["types", "conditions", "sites", "differentials"]
-    inlines = [ChoiceInline]
+    inlines = [ChoiceInline, QuestionVersionInline]
     fieldsets = [
         (None, {"fields": ["slug", "topic", "kind", "stem", "teaching_point", "section", "is_published"]}),
         ("Numeric answer", {"fields": ["answer", "tolerance", "unit"], "classes": ["collapse"]}),

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, ProtectedError, Subquery
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -148,6 +150,12 @@ class Question(models.Model):
         return []
 
 
+class ChoiceQuerySet(models.QuerySet):
+    def in_use(self) -> "ChoiceQuerySet":
+        """The options new attempts show and score: all but the retired ones."""
+        return self.filter(is_retired=False)
+
+
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     order = models.PositiveSmallIntegerField(default=0)
@@ -170,6 +178,13 @@ class Choice(models.Model):
         verbose_name="calcinosis type",
         help_text="The type this option stands for (feeds the type confusion matrix).",
     )
+    is_retired = models.BooleanField(
+        "retired",
+        default=False,
+        help_text="Left out of new attempts. An option learners have chosen cannot be deleted: retire it instead.",
+    )
+
+    objects = ChoiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -241,6 +256,27 @@ class AttemptQuestion(models.Model):
         return f"{self.attempt_id} #{self.position}"
 
 
+class QuestionVersion(models.Model):
+    """A question as learners answered it: stem, options and key, kept as they were (Moodle's question versions).
+
+    A version is cut when a learner answers and the live question no longer matches its latest version
+    (quizzes.versions.version_for), so instructors edit freely while every stored answer keeps the question it was
+    scored on, and item statistics can be told per version.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    created = models.DateTimeField(default=timezone.now)
+    content = models.JSONField(help_text="The question's answer-relevant fields and options (quizzes.versions).")
+
+    class Meta:
+        ordering = ["question", "number"]
+        constraints = [models.UniqueConstraint(fields=["question", "number"], name="one_version_number_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} v{self.number}"
+
+
 class ResponseQuerySet(models.QuerySet):
     def counted(self) -> "ResponseQuerySet":
         """Answers whose marks the learner may know: all but those of an exam still running."""
@@ -252,6 +288,9 @@ class Response(models.Model):
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    version = models.ForeignKey(
+        QuestionVersion, on_delete=models.PROTECT, related_name="responses", help_text="What the learner answered."
+    )
     choices = models.ManyToManyField(Choice, blank=True, related_name="responses")
     value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     certainty = models.CharField(max_length=6, choices=Certainty.choices, default=Certainty.UNSURE)
@@ -373,3 +412,10 @@ class ProblemReport(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+
+@receiver(pre_delete, sender=Choice)
+def keep_answered_options(sender, instance: Choice, **kwargs) -> None:
+    """An option a learner chose is part of their answer: deleting it would silently change what they answered."""
+    if instance.pk and instance.responses.exists():
+        raise ProtectedError(f"Learners have chosen “{instance.text}”: retire it instead of deleting it.", {instance})

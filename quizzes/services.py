@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
-from quizzes import scoring
+from quizzes import scoring, versions
 from quizzes.models import Attempt, AttemptQuestion, Choice, Kind, ProblemReport, Question, Response, ReviewCard
 
 MAX_QUESTIONS = 100
@@ -120,17 +120,20 @@ def response_record(
         raise AttemptClosed(TIME_UP)
     if not AttemptQuestion.objects.filter(attempt=attempt, question=question).exists():
         raise QuizError("That question is not part of this quiz.")
-    options = list(question.choices.all())
+    every_option = list(question.choices.all())
+    options = [o for o in every_option if not o.is_retired]
     if question.answerability_problems([{"is_correct": o.is_correct, "is_neutral": o.is_neutral} for o in options]):
         # Admin refuses such questions; this guards against one slipping through (a deleted option, say).
         raise AttemptClosed("This question cannot be answered yet: its options are incomplete. Tell an instructor.")
     chosen = _validate(question, options, choice_ids, value)
     score = _score(question, options, chosen, value)
+    version = versions.version_for(question, every_option)
     try:
         with transaction.atomic():
             response = Response.objects.create(
                 attempt=attempt,
                 question=question,
+                version=version,
                 value=value,
                 certainty=certainty,
                 score=score,

@@ -8,9 +8,19 @@ from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, Subquery, S
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from calcinosis.models import CalcinosisType
-from quizzes import itemstats, scoring
-from quizzes.models import Attempt, AttemptQuestion, Choice, Flag, ProblemReport, Question, Response, Topic
+from calcinosis.models import BodySite, CalcinosisType
+from quizzes import itemstats, scoring, versions
+from quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    Choice,
+    Flag,
+    ProblemReport,
+    Question,
+    QuestionVersion,
+    Response,
+    Topic,
+)
 
 ACTIVITY_DAYS = 28
 
@@ -20,19 +30,24 @@ def bank_counts() -> dict[str, int]:
     return {row["topic"]: row["n"] for row in rows}
 
 
-def peer_choices(question: Question) -> dict:
-    return peer_choices_for([question])[question.pk]
+def peer_choices(version_id: int) -> dict:
+    return peer_choices_for([version_id])[version_id]
 
 
-def peer_choices_for(questions: list[Question]) -> dict[int, dict]:
-    """For each question: how many answers it has had and the share that picked each option (2 queries)."""
-    ids = [q.pk for q in questions]
-    totals = dict(Response.objects.filter(question__in=ids).values_list("question").annotate(n=Count("pk")))
-    picks = Choice.objects.filter(question__in=ids).annotate(n=Count("responses")).values_list("question", "pk", "n")
-    result = {pk: {"total": totals.get(pk, 0), "share": {}} for pk in ids}
-    for question_id, choice_id, n in picks:
-        total = result[question_id]["total"]
-        result[question_id]["share"][choice_id] = round(100 * n / total) if total else 0
+def peer_choices_for(version_ids: list[int]) -> dict[int, dict]:
+    """For each question version: how many answers it has had and the share that picked each option (2 queries).
+
+    Counted per version, so a changed key never mixes answers given to different questions."""
+    totals = dict(Response.objects.filter(version__in=version_ids).values_list("version").annotate(n=Count("pk")))
+    picks = (
+        Response.choices.through.objects.filter(response__version__in=version_ids)
+        .values_list("response__version", "choice")
+        .annotate(n=Count("pk"))
+    )
+    result = {pk: {"total": totals.get(pk, 0), "share": {}} for pk in version_ids}
+    for version_id, choice_id, n in picks:
+        total = result[version_id]["total"]
+        result[version_id]["share"][choice_id] = round(100 * n / total) if total else 0
     return result
 
 
@@ -50,24 +65,32 @@ def attempt_results(attempt: Attempt) -> dict:
             Prefetch("question__choices", queryset=Choice.objects.select_related("site", "ctype"))
         )
     )
-    responses = {
-        r.question_id: r for r in Response.objects.filter(attempt=attempt).prefetch_related("choices").order_by()
-    }
-    peers = peer_choices_for([slot.question for slot in slots])
+    answers = Response.objects.filter(attempt=attempt).select_related("version").prefetch_related("choices")
+    responses = {r.question_id: r for r in answers.order_by()}
+    peers = peer_choices_for([r.version_id for r in responses.values()])
+    sites = {site.pk: site for site in BodySite.objects.all()}
     items, by_topic = [], defaultdict(lambda: {"n": 0, "score": Decimal(0)})
     for slot in slots:
         response = responses.get(slot.question_id)
         topic = by_topic[slot.question.get_topic_display()]
         topic["n"] += 1
         topic["score"] += response.score if response else 0
+        shown = versions.shown_for(
+            question=slot.question,
+            options=slot.question.choices.all(),
+            response=response,
+            seed=f"{attempt.pk}:{slot.question_id}",
+            sites=sites,
+        )
         items.append(
             {
                 "slot": slot,
                 "question": slot.question,
-                "options": list(slot.question.choices.all()),
+                "shown": shown,
+                "options": shown.options,
                 "response": response,
                 "chosen": {c.pk for c in response.choices.all()} if response else set(),
-                "peers": peers[slot.question_id],
+                "peers": peers[response.version_id] if response else None,
                 "cbm": cbm_for(response) if response else None,
             }
         )
@@ -206,30 +229,54 @@ def learner_progress(learner) -> dict:
 
 
 def item_analysis() -> list[dict]:
-    """Every quiz-bank question with its facility, discrimination and how often each option was chosen."""
-    rows = Response.objects.filter(question__case__isnull=True).values_list("attempt__learner", "question", "score")
+    """Every quiz-bank question, one row per version learners answered: facility, discrimination and how often each
+    option was chosen, as that version keyed it (a question nobody answered gets one empty row)."""
+    rows = Response.objects.filter(question__case__isnull=True).values_list("attempt__learner", "version", "score")
     analysed = itemstats.analyse(list(rows))
+    picks = dict(
+        ((version, choice), n)
+        for version, choice, n in Response.choices.through.objects.filter(response__question__case__isnull=True)
+        .values_list("response__version", "choice")
+        .annotate(n=Count("pk"))
+    )
+    answered = QuestionVersion.objects.annotate(answers=Count("responses")).filter(answers__gt=0)
     questions = (
         Question.objects.for_quizzes()
         .select_related("section")
-        .prefetch_related(Prefetch("choices", queryset=Choice.objects.annotate(picked=Count("responses"))))
-        .annotate(
-            flags_count=Subquery(_count_per_question(Flag)),
-            answers=Subquery(_count_per_question(Response)),
-        )
+        .prefetch_related("choices", Prefetch("versions", queryset=answered))
+        .annotate(flags_count=Subquery(_count_per_question(Flag)))
     )
     items = []
     for question in questions:
-        stats = analysed.get(question.pk)
-        n = question.answers or 0
-        options = [
-            {"choice": c, "share": round(100 * c.picked / n) if n else 0}
-            for c in question.choices.all()
-            if question.kind != "bodymap" or c.picked or c.is_correct
-        ]
-        items.append({"question": question, "stats": stats, "options": options, "concern": _concern(stats)})
+        for version in question.versions.all() or [None]:
+            stats = analysed.get(version.pk) if version else None
+            content = version.content if version else versions.content_of(question, question.choices.all())
+            items.append(
+                {
+                    "question": question,
+                    "version": version,
+                    "content": content,
+                    "stats": stats,
+                    "options": _option_shares(question, version, content, picks),
+                    "concern": _concern(stats),
+                }
+            )
     items.sort(key=lambda item: (item["concern"] is None, -(item["stats"].n if item["stats"] else 0)))
     return items
+
+
+def _option_shares(question, version, content: dict, picks: dict) -> list[dict]:
+    """A version's options with the share of its answers choosing each; a body map lists its key and what was chosen."""
+    n = version.answers if version else 0
+    rows = []
+    for option in content["options"]:
+        chosen = picks.get((version.pk, option["id"]), 0) if version else 0
+        if option["retired"] or (question.kind == "bodymap" and not option["correct"] and not chosen):
+            continue
+        rows.append(
+            {"text": option["text"], "correct": option["correct"], "share": round(100 * chosen / n) if n else 0}
+        )
+    return rows
 
 
 def _count_per_question(model):

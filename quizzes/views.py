@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from calcinosis.models import BodySite
 from cases import services as case_services
 from cases.models import CaseProgress
-from quizzes import bodymap, services, stats
+from quizzes import bodymap, services, stats, versions
 from quizzes.forms import AnswerForm, NoteForm, ProblemReportForm, QuizBuilderForm, ResolveReportForm
 from quizzes.models import (
     Attempt,
@@ -137,8 +138,20 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _question_context(request, attempt, slot, form=None, error=None) -> dict:
     question = slot.question
-    options = list(question.choices.all())
-    response = Response.objects.filter(attempt=attempt, question=question).prefetch_related("choices").first()
+    response = (
+        Response.objects.filter(attempt=attempt, question=question)
+        .select_related("version")
+        .prefetch_related("choices")
+        .first()
+    )
+    shown = versions.shown_for(
+        question=question,
+        options=question.choices.all(),
+        response=response,
+        seed=f"{attempt.pk}:{question.pk}",
+        sites=_sites() if question.kind == "bodymap" and response else None,
+    )
+    options = shown.options
     total = attempt.slots.count()
     answered = attempt.responses.count()
     chosen = {c.pk for c in response.choices.all()} if response else set()
@@ -150,6 +163,7 @@ def _question_context(request, attempt, slot, form=None, error=None) -> dict:
         "attempt": attempt,
         "slot": slot,
         "question": question,
+        "shown": shown,
         "options": options,
         "chosen": chosen,
         "form": form,
@@ -159,7 +173,7 @@ def _question_context(request, attempt, slot, form=None, error=None) -> dict:
         "error": error,
         "response": response,
         "show_feedback": show_feedback,
-        "peers": stats.peer_choices(question) if show_feedback else None,
+        "peers": stats.peer_choices(response.version_id) if show_feedback else None,
         "total": total,
         "answered": answered,
         "percent_done": round(100 * answered / total) if total else 0,
@@ -172,6 +186,10 @@ def _question_context(request, attempt, slot, form=None, error=None) -> dict:
             action=reverse("quizzes:question-report", args=[question.pk]), dom_id=f"report-question-{question.pk}"
         )["report"],
     }
+
+
+def _sites() -> dict:
+    return {site.pk: site for site in BodySite.objects.all()}
 
 
 def _case_of(attempt: Attempt):
@@ -201,7 +219,7 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     slot = _slot_for(attempt, position)
     _check_case_question(attempt, slot)
     question = slot.question
-    form = AnswerForm(request.POST, question=question, options=list(question.choices.all()))
+    form = AnswerForm(request.POST, question=question, options=list(question.choices.in_use()))
     error, status = None, 400
     if _close_if_overdue(attempt):
         error, status = services.TIME_UP, 409

@@ -15,6 +15,14 @@ RANGES = {
 # Percentages the source gives: 25-40% (limited SSc within ten years), ~30% (adult DM), up to 70% (juvenile DM),
 # ~33% periarticular and ~17% soft tissue (SLE).
 SOURCE_PERCENTAGES = {"25", "30", "33", "40", "70", "17"}
+# Cohort percentages from named references, always attributed beside the source's figure.
+REFERENCE_PERCENTAGES = {
+    "11": "Valenzuela 2014 (JAMA Dermatol 150:724): calcinosis in 11.1% of 126 adults with dermatomyositis",
+    "20": "Valenzuela 2014: earlier estimates of up to 20% of adults with dermatomyositis",
+    "10": "Hoeltzel 2014 (Curr Rheumatol Rep 16:467): prevalence in juvenile dermatomyositis ranges 10% to 70%",
+    # "40" (Hoeltzel: up to 40% in juvenile dermatomyositis) is already a source percentage.
+}
+ALLOWED_PERCENTAGES = SOURCE_PERCENTAGES | set(REFERENCE_PERCENTAGES)
 PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)", re.IGNORECASE)
 RANGE_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*\d+(?:\.\d+)?\s*(?:%|per ?cent\b)", re.IGNORECASE)
 NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from quizzes import services
+from quizzes import services, versions
 from quizzes.models import Attempt, Response, ReviewCard
 from tests.factories import ChoiceFactory, QuestionFactory
 
@@ -88,9 +88,10 @@ def test_a_second_submit_changes_nothing(learner_client, attempt):
 
 def test_the_database_refuses_two_responses_to_one_question(attempt):
     question = attempt.slots.first().question
-    Response.objects.create(attempt=attempt, question=question)
+    version = versions.version_for(question, question.choices.all())
+    Response.objects.create(attempt=attempt, question=question, version=version)
     with pytest.raises(IntegrityError):
-        Response.objects.create(attempt=attempt, question=question)
+        Response.objects.create(attempt=attempt, question=question, version=version)
 
 
 def test_an_option_of_another_question_is_400(learner_client, attempt):

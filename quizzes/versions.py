@@ -1,0 +1,144 @@
+"""Question versions: what a question asked and how it was keyed, kept for every answer scored on it.
+
+`content_of` is a plain function of a question and its options (it also runs in migrations, on historical
+models); `version_for` cuts a new version when the live question has changed since its latest one; `shown` turns a
+version back into what the feedback templates display, so an old answer is shown as it was marked.
+"""
+
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from calcinosis.markup import render_markdown
+
+
+def _number(value) -> str | None:
+    return None if value is None else str(Decimal(value).normalize())
+
+
+def content_of(question, options) -> dict:
+    """The answer-relevant fields of a question and all of its options (retired ones too), as JSON."""
+    return {
+        "kind": question.kind,
+        "stem": question.stem,
+        "teaching_point": question.teaching_point,
+        "answer": _number(question.answer),
+        "tolerance": _number(question.tolerance),
+        "unit": question.unit,
+        "options": [
+            {
+                "id": c.pk,
+                "text": c.text,
+                "correct": c.is_correct,
+                "neutral": c.is_neutral,
+                "retired": c.is_retired,
+                "explanation": c.explanation,
+                "site": c.site_id,
+                "type": c.ctype_id,
+            }
+            for c in sorted(options, key=lambda c: (c.order, c.pk))
+        ],
+    }
+
+
+def version_for(question, options):
+    """The version a new answer is recorded against: the latest, or a new one if the question changed since."""
+    from quizzes.models import QuestionVersion
+
+    content = content_of(question, options)
+    latest = question.versions.order_by("-number").first()
+    if latest is not None and latest.content == content:
+        return latest
+    try:
+        with transaction.atomic():
+            return QuestionVersion.objects.create(
+                question=question, number=(latest.number + 1 if latest else 1), content=content
+            )
+    except IntegrityError:
+        # Another learner's answer cut the same version a moment ago.
+        return question.versions.order_by("-number").first()
+
+
+@dataclass
+class ShownOption:
+    pk: int
+    text: str
+    is_correct: bool
+    is_neutral: bool
+    explanation: str
+    site_id: int | None
+    site: object = None
+
+
+@dataclass
+class Shown:
+    """What the feedback shows of a question: the live one, or the version an answer was scored on."""
+
+    number: int | None
+    stem_html: str
+    teaching_point_html: str
+    answer: Decimal | None
+    tolerance: Decimal | None
+    unit: str
+    options: list = field(default_factory=list)
+
+
+def shown_live(question, options) -> Shown:
+    return Shown(
+        number=None,
+        stem_html=question.stem_html,
+        teaching_point_html=question.teaching_point_html,
+        answer=question.answer,
+        tolerance=question.tolerance,
+        unit=question.unit,
+        options=list(options),
+    )
+
+
+def shown_version(version, sites: dict) -> Shown:
+    """A stored version as the templates read it; `sites` maps BodySite ids to rows (for the body map)."""
+    content = version.content
+    options = [
+        ShownOption(
+            pk=o["id"],
+            text=o["text"],
+            is_correct=o["correct"],
+            is_neutral=o["neutral"],
+            explanation=o["explanation"],
+            site_id=o["site"],
+            site=sites.get(o["site"]),
+        )
+        for o in content["options"]
+        if not o["retired"]
+    ]
+    return Shown(
+        number=version.number,
+        stem_html=render_markdown(content["stem"]),
+        teaching_point_html=render_markdown(content["teaching_point"]),
+        answer=None if content["answer"] is None else Decimal(content["answer"]),
+        tolerance=None if content["tolerance"] is None else Decimal(content["tolerance"]),
+        unit=content["unit"],
+        options=options,
+    )
+
+
+def in_display_order(options: list, *, kind: str, seed: str) -> list:
+    """Single and select-all options in an order fixed per attempt and question, so the authored position of the
+    key is no cue and a reload shows the same order; body-map regions keep the figure's head-to-foot order."""
+    if kind not in ("single", "multiple"):
+        return options
+    ordered = sorted(options, key=lambda o: o.pk)
+    random.Random(seed).shuffle(ordered)
+    return ordered
+
+
+def shown_for(*, question, options, response, seed: str, sites: dict | None = None) -> Shown:
+    """What the question page and the results show: the version an answer was scored on, or the live question."""
+    if response is not None:
+        shown = shown_version(response.version, sites or {})
+    else:
+        shown = shown_live(question, [o for o in options if not o.is_retired])
+    shown.options = in_display_order(shown.options, kind=question.kind, seed=seed)
+    return shown
