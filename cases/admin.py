@@ -52,10 +52,13 @@ class StageInline(admin.StackedInline):
         "title",
         "body",
         ("image", "image_alt"),
-        ("decision", "expert_answer"),
+        "decision",
         "decision_prompt",
+        ("expert_type", "expert_mimic"),
         "expert_reasoning",
+        "mimics",
     ]
+    filter_horizontal = ["mimics"]
 
 
 class CaseQuestionInline(admin.TabularInline):

@@ -114,8 +114,30 @@ class Stage(models.Model):
     image_alt = models.CharField(max_length=300, blank=True, help_text="What the image shows, for screen readers.")
     decision = models.CharField(max_length=12, choices=Decision.choices, blank=True, default="")
     decision_prompt = models.CharField(max_length=300, blank=True)
-    expert_answer = models.SlugField(
-        blank=True, help_text="The slug of the type (or, for a ranked differential, the type or mimic) an expert names."
+    expert_type = models.ForeignKey(
+        CalcinosisType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expert_at",
+        verbose_name="expert's answer: a type",
+        help_text="What an expert names at this point: a type, or (ranked differential only) a mimic below.",
+    )
+    expert_mimic = models.ForeignKey(
+        Differential,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expert_at",
+        verbose_name="expert's answer: a mimic",
+        help_text="Ranked differential only, when the expert's answer is a mimic rather than a type.",
+    )
+    mimics = models.ManyToManyField(
+        Differential,
+        blank=True,
+        related_name="offered_at",
+        verbose_name="mimics offered",
+        help_text="Ranked differential: the mimics a learner ranks from besides the five types; none means all.",
     )
     expert_reasoning = models.TextField(blank=True, help_text="Markdown: why, given only the findings so far.")
 
@@ -133,21 +155,38 @@ class Stage(models.Model):
     def expert_reasoning_html(self) -> str:
         return render_markdown(self.expert_reasoning)
 
+    @property
+    def expert_answer(self) -> str:
+        """The slug of the expert's answer, type or mimic, as rankings name hypotheses."""
+        expert = self.expert_type or self.expert_mimic
+        return expert.slug if expert else ""
+
     def clean(self):
         if self.image and not self.image_alt:
             raise ValidationError({"image_alt": "Describe the image for learners who cannot see it."})
-        if self.decision and not (self.decision_prompt and self.expert_answer):
+        if self.expert_type_id and self.expert_mimic_id:
+            raise ValidationError("Name the expert's answer once: a type or a mimic, not both.")
+        if self.decision and not (self.decision_prompt and (self.expert_type_id or self.expert_mimic_id)):
             raise ValidationError("A decision point needs a prompt and the expert's answer.")
-        if self.decision == self.Decision.TYPE and self.expert_answer not in hypothesis_slugs(types_only=True):
-            raise ValidationError({"expert_answer": "For a type decision, name one of the five types by slug."})
-        if self.decision == self.Decision.DIFFERENTIAL and self.expert_answer not in hypothesis_slugs():
-            raise ValidationError({"expert_answer": "Name a type or a mimic by slug."})
+        if self.decision == self.Decision.TYPE and self.expert_mimic_id:
+            raise ValidationError({"expert_mimic": "A type decision's answer is one of the five types."})
+        if not self.decision and (self.expert_type_id or self.expert_mimic_id):
+            raise ValidationError({"decision": "Choose the kind of decision, or leave the expert's answer empty."})
 
 
 def hypotheses() -> tuple[dict[str, str], dict[str, str]]:
-    """What a learner may suspect, slug to name: the five types in teaching order, then the five mimics."""
+    """What a learner may suspect, slug to name: the five types in teaching order, then every mimic."""
     types = dict(CalcinosisType.objects.order_by("order").values_list("slug", "name"))
     return types, dict(Differential.objects.order_by("name").values_list("slug", "name"))
+
+
+def offered_hypotheses(stage: "Stage", known=None) -> tuple[dict[str, str], dict[str, str]]:
+    """What a learner ranks from at this stage: the five types and the stage's mimics (every mimic if none set).
+
+    `known` is hypotheses() when the caller has read it already; the stage's mimics may be prefetched."""
+    types, mimics = known or hypotheses()
+    offered = {mimic.slug for mimic in stage.mimics.all()}
+    return types, {slug: name for slug, name in mimics.items() if slug in offered} if offered else mimics
 
 
 def hypothesis_slugs(types_only: bool = False) -> set[str]:
@@ -177,11 +216,10 @@ class CaseProgress(models.Model):
 
 
 class Commitment(models.Model):
-    """What the learner committed to at one decision point: a type, or a ranked top three."""
+    """What the learner committed to at one decision point: a type, or a ranked top three (its hypotheses)."""
 
     progress = models.ForeignKey(CaseProgress, on_delete=models.CASCADE, related_name="commitments")
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="commitments")
-    ranking = models.JSONField(help_text="Slugs, best first: one for a type decision, three for a differential.")
     certainty = models.CharField(max_length=6, choices=Certainty.choices, default=Certainty.UNSURE)
     score = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal(0))
     committed_at = models.DateTimeField(auto_now_add=True)
@@ -192,3 +230,38 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.progress_id} at {self.stage_id}: {self.ranking}"
+
+    @property
+    def ranking(self) -> list[str]:
+        """The hypotheses' slugs, best first (read from prefetched rows where the page loaded them)."""
+        return [h.slug for h in sorted(self.hypotheses.all(), key=lambda h: h.rank)]
+
+
+class Hypothesis(models.Model):
+    """One ranked hypothesis of a commitment: a calcinosis type or a mimic, as a knowledge row."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="hypotheses")
+    rank = models.PositiveSmallIntegerField(help_text="1 is the learner's leading hypothesis.")
+    ctype = models.ForeignKey(
+        CalcinosisType, on_delete=models.PROTECT, null=True, blank=True, related_name="hypotheses"
+    )
+    mimic = models.ForeignKey(Differential, on_delete=models.PROTECT, null=True, blank=True, related_name="hypotheses")
+
+    class Meta:
+        ordering = ["commitment", "rank"]
+        verbose_name_plural = "hypotheses"
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "rank"], name="one_hypothesis_per_rank"),
+            models.CheckConstraint(
+                condition=models.Q(ctype__isnull=True, mimic__isnull=False)
+                | models.Q(ctype__isnull=False, mimic__isnull=True),
+                name="hypothesis_is_a_type_or_a_mimic",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.ctype or self.mimic}"
+
+    @property
+    def slug(self) -> str:
+        return (self.ctype or self.mimic).slug

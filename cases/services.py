@@ -5,7 +5,8 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cases.models import Case, CaseProgress, Commitment, Stage, hypothesis_slugs
+from calcinosis.models import CalcinosisType, Differential
+from cases.models import Case, CaseProgress, Commitment, Hypothesis, Stage, hypothesis_slugs, offered_hypotheses
 from cases.reasoning import decision_score
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Certainty
@@ -94,9 +95,19 @@ def decision_commit(
     commitment = Commitment.objects.create(
         progress=progress,
         stage=stage,
-        ranking=ranking,
         certainty=certainty,
         score=decision_score(stage.decision, ranking, stage.expert_answer),
+    )
+    types = {t.slug: t for t in CalcinosisType.objects.filter(slug__in=ranking)}
+    mimics = {d.slug: d for d in Differential.objects.filter(slug__in=ranking)}
+    Hypothesis.objects.bulk_create(
+        Hypothesis(
+            commitment=commitment,
+            rank=rank,
+            ctype=types.get(slug),
+            mimic=mimics.get(slug) if slug not in types else None,
+        )
+        for rank, slug in enumerate(ranking, 1)
     )
     _complete_if_done(progress, stages, now)
     progress.save(update_fields=["completed"])
@@ -110,7 +121,8 @@ def _check_ranking(stage: Stage, ranking: list[str]) -> None:
         return
     if len(ranking) != 3 or len(set(ranking)) != 3:
         raise CaseError("Rank three different diagnoses: first, second and third.")
-    if not set(ranking) <= hypothesis_slugs():
+    types, mimics = offered_hypotheses(stage)
+    if not set(ranking) <= set(types) | set(mimics):
         raise CaseError("Choose each diagnosis from the list.")
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases import services
 from cases.forms import DecisionForm
-from cases.models import Case, CaseProgress, Stage, hypotheses
+from cases.models import Case, CaseProgress, Hypothesis, Stage, hypotheses, offered_hypotheses
 from cases.reasoning import path_summary
 from quizzes.models import Question, Response
 from quizzes.views import report_file, report_form_context
@@ -48,9 +48,10 @@ def _reasoning_percent(progress: CaseProgress) -> int | None:
 
 def _case_context(request: HttpRequest, case: Case, progress: CaseProgress, form=None, error=None) -> dict:
     types, mimics = hypotheses()
-    stages = list(case.stages.all())
+    stages = list(case.stages.select_related("expert_type", "expert_mimic").prefetch_related("mimics"))
     revealed = stages[: progress.revealed]
-    commitments = {c.stage_id: c for c in progress.commitments.all()}
+    ranked = Prefetch("hypotheses", queryset=Hypothesis.objects.select_related("ctype", "mimic"))
+    commitments = {c.stage_id: c for c in progress.commitments.prefetch_related(ranked)}
     current = revealed[-1] if revealed else None
     open_decision = current is not None and bool(current.decision) and current.pk not in commitments
     slots, answered = {}, {}
@@ -81,7 +82,7 @@ def _case_context(request: HttpRequest, case: Case, progress: CaseProgress, form
         "total": len(stages),
         "next_stage": stages[progress.revealed] if progress.revealed < len(stages) else None,
         "open_decision": open_decision,
-        "decision_form": _decision_form(form, current, types, mimics) if open_decision else None,
+        "decision_form": _decision_form(form, current, (types, mimics)) if open_decision else None,
         "current": current,
         "error": error,
         "steps": steps,
@@ -91,9 +92,10 @@ def _case_context(request: HttpRequest, case: Case, progress: CaseProgress, form
     }
 
 
-def _decision_form(form: DecisionForm | None, current: Stage, types: dict, mimics: dict) -> DecisionForm:
+def _decision_form(form: DecisionForm | None, current: Stage, known: tuple[dict, dict]) -> DecisionForm:
     if form is not None and form.stage.pk == current.pk:
         return form
+    types, mimics = offered_hypotheses(current, known)
     return DecisionForm(stage=current, types=types, mimics=mimics)
 
 
@@ -136,7 +138,7 @@ def commit(request: HttpRequest, slug: str, stage_id: int) -> HttpResponse:
     case = _case_for(request, slug)
     stage = get_object_or_404(Stage, pk=stage_id, case=case)
     progress = services.progress_start(learner=request.user, case=case)
-    types, mimics = hypotheses()
+    types, mimics = offered_hypotheses(stage)
     form = DecisionForm(request.POST, stage=stage, types=types, mimics=mimics)
     error, status = None, 400
     if form.is_valid():

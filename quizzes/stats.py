@@ -1,6 +1,6 @@
 """Reads for the results, progress and feedback pages: each figure is one query, however long the history."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
@@ -9,7 +9,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from calcinosis.models import BodySite, CalcinosisType
-from quizzes import itemstats, scoring, versions
+from quizzes import hooks, itemstats, scoring, versions
 from quizzes.models import (
     Attempt,
     AttemptQuestion,
@@ -111,7 +111,8 @@ def attempt_results(attempt: Attempt) -> dict:
 
 
 def type_confusion(learner) -> dict:
-    """Rows: the right type; columns: the type chosen; on single-answer questions about type.
+    """Rows: the right type; columns: the type chosen; on single-answer questions about type and on what the apps
+    above the engine add (hooks.type_confusion_sources: the cases' type decisions).
 
     For one learner, or for the whole cohort when learner is None (the instructors' view)."""
     right_type = Choice.objects.filter(question=OuterRef("response__question"), is_correct=True).values("ctype")[:1]
@@ -128,7 +129,10 @@ def type_confusion(learner) -> dict:
         .values("right", "choice__ctype")
         .annotate(n=Count("pk"))
     )
-    counts = {(row["right"], row["choice__ctype"]): row["n"] for row in picks}
+    counts = Counter({(row["right"], row["choice__ctype"]): row["n"] for row in picks})
+    for source in hooks.type_confusion_sources:
+        for right, chosen, n in source(learner):
+            counts[(right, chosen)] += n
     types = list(CalcinosisType.objects.only("pk", "name", "slug"))
     rows = []
     for right in types:

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from calcinosis.models import Section
+from calcinosis.models import CalcinosisType, Section
 
 # Named URLs without arguments, and who may see them: "anyone", "learner" (an account) or "instructor".
 STATIC_PAGES = [
@@ -106,13 +106,14 @@ def _waiting(progress) -> bool:
 def finish_case(learner, case):
     """Walk a case to its end, committing the expert's answer (and two other slugs for a ranking)."""
     from cases import services
-    from cases.models import hypothesis_slugs
+    from cases.models import offered_hypotheses
 
     progress = services.progress_start(learner=learner, case=case)
     for stage in case.stages.all():
         progress = services.stage_reveal(progress=progress)
         if stage.decision:
-            others = sorted(hypothesis_slugs() - {stage.expert_answer})[:2]
+            types, mimics = offered_hypotheses(stage)
+            others = sorted((set(types) | set(mimics)) - {stage.expert_answer})[:2]
             ranking = [stage.expert_answer] + (others if stage.decision == "differential" else [])
             services.decision_commit(progress=progress, stage=stage, ranking=ranking, certainty="sure")
     progress.refresh_from_db()
@@ -133,7 +134,7 @@ def _factory_case(slug):
         body="B.",
         decision="type",
         decision_prompt="Which?",
-        expert_answer="dystrophic",
+        expert_type=CalcinosisType.objects.get(slug="dystrophic"),
         expert_reasoning="R.",
     )
     Stage.objects.create(case=case, order=2, kind="examination", title="E", body="B.")

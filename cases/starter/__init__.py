@@ -59,13 +59,27 @@ def _create_case(apps, Case, row: dict) -> None:
             body=spec["body"],
             decision=decision.get("kind", ""),
             decision_prompt=decision.get("prompt", ""),
-            expert_answer=decision.get("expert", ""),
             expert_reasoning=decision.get("reasoning", ""),
+            **_expert(apps, Stage, decision.get("expert")),
         )
+        if decision.get("mimics") and any(f.name == "mimics" for f in Stage._meta.get_fields()):
+            stage.mimics.set(apps.get_model("calcinosis", "Differential").objects.filter(slug__in=decision["mimics"]))
         questions = spec.get("questions", [])
         bank.load(apps, rows=questions)
         slugs = [q["slug"] for q in questions]
         Question.objects.filter(slug__in=slugs, case__isnull=True).update(case=case, stage=stage)
+
+
+def _expert(apps, Stage, slug: str | None) -> dict:
+    """The expert's answer in the schema at hand: a slug before cases 0006, a link to a type or a mimic after."""
+    if not any(f.name == "expert_type" for f in Stage._meta.get_fields()):
+        return {"expert_answer": slug or ""}
+    if not slug:
+        return {}
+    ctype = apps.get_model("calcinosis", "CalcinosisType").objects.filter(slug=slug).first()
+    if ctype:
+        return {"expert_type": ctype}
+    return {"expert_mimic": apps.get_model("calcinosis", "Differential").objects.get(slug=slug)}
 
 
 def _getter(apps):

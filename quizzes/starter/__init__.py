@@ -110,7 +110,7 @@ def apply_grades(apps, rows: list[dict]) -> None:
     sites = list(apps.get_model("calcinosis", "BodySite").objects.order_by("order"))
     for row in rows:
         question = Question.objects.filter(slug=row["slug"], kind="bodymap").first()
-        if question is None:
+        if question is None or row["kind"] != "bodymap":
             continue
         spec = row["sites"]
         present = set(question.choices.values_list("site_id", flat=True))

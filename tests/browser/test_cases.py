@@ -92,7 +92,7 @@ def test_an_instructor_authors_a_case_that_a_learner_completes(page, browser, li
         stage.get_by_label("Body:").fill(["Intravenous calcium gluconate leaked.", "The lumps faded."][n])
     first = page.locator("#stages-0")
     first.get_by_label("Decision:").select_option("type")
-    first.get_by_label("Expert answer:").fill("iatrogenic")
+    first.get_by_label("Expert's answer: a type:").select_option(label="Iatrogenic")
     first.get_by_label("Decision prompt:").fill("Which type?")
     first.get_by_label("Expert reasoning:").fill("An agent containing calcium was given.")
     page.get_by_role("button", name="Save and continue editing").click()

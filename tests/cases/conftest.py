@@ -1,5 +1,6 @@
 import pytest
 
+from calcinosis.models import CalcinosisType
 from cases.models import Case, CaseProgress, Stage
 from tests.factories import question_with_choices
 
@@ -23,7 +24,7 @@ def case(db):
         body="Raynaud's phenomenon for years.",
         decision="differential",
         decision_prompt="Rank your top three.",
-        expert_answer="dystrophic",
+        expert_type=CalcinosisType.objects.get(slug="dystrophic"),
         expert_reasoning="Tissue damage from a connective tissue disease.",
     )
     exam = Stage.objects.create(case=case, order=2, kind="examination", title="On examination", body="Firm nodules.")
@@ -35,7 +36,7 @@ def case(db):
         body="SECRET-LAB-FINDING: calcium and phosphate normal.",
         decision="type",
         decision_prompt="Which type?",
-        expert_answer="dystrophic",
+        expert_type=CalcinosisType.objects.get(slug="dystrophic"),
         expert_reasoning="Normal labs.",
     )
     question = question_with_choices(slug="test-case-question", topic="distribution")
