@@ -707,13 +707,35 @@ def region_shapes_svg(region_id: str) -> SafeString:
 MARK_CLASSES = {"typical": "bf-region bf-typical", "recognised": "bf-region bf-recognised"}
 
 
+OUTLINE_SYMBOL = "bf-outline-symbol"
+
+
+def shared_defs_svg() -> SafeString:
+    """The fill patterns and the outline as a <symbol>, once per page, for figures drawn with shared_outline=True:
+    a page of many figures then carries the outline (two thirds of a figure's markup) only once."""
+    return format_html(
+        '{}<defs><symbol id="{}" viewBox="{}">{}</symbol></defs>',
+        defs_svg(),
+        OUTLINE_SYMBOL,
+        VIEWBOX_ATTR,
+        outline_svg(),
+    )
+
+
 def figure_svg(
-    *, marks: dict[str, str], title: str, desc: str = "", id_prefix: str = "bf", include_defs: bool = True
+    *,
+    marks: dict[str, str],
+    title: str,
+    desc: str = "",
+    id_prefix: str = "bf",
+    include_defs: bool = True,
+    shared_outline: bool = False,
 ) -> SafeString:
     """A standalone read-only picture: every region, those in marks shown as typical or recognised.
 
     id_prefix keeps the <title>/<desc> ids unique when a page shows several figures; include the fill
     patterns once per page (include_defs=False on the others, or defs_svg() elsewhere on the page).
+    shared_outline draws the outline from the symbol of shared_defs_svg(), which the page must then hold once.
     """
     unknown = set(marks) - set(REGIONS) or {m for m in marks.values() if m not in MARK_CLASSES}
     if unknown:
@@ -733,7 +755,9 @@ def figure_svg(
         title,
         format_html('<desc id="{}-desc">{}</desc>', id_prefix, desc) if desc else "",
         defs_svg() if include_defs else "",
-        outline_svg(),
+        format_html('<use href="#{}" width="{}" height="{}"/>', OUTLINE_SYMBOL, *VIEWBOX[2:])
+        if shared_outline
+        else outline_svg(),
         regions,
     )
 

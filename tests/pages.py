@@ -27,6 +27,8 @@ EXTRA_PATHS = [
     "/reference/search/?q=zzzzqqq",
     "/reference/calculator/?calcium=10&phosphate=8&unit=mg%2FdL",
     "/reference/calculator/?calcium=-1&phosphate=abc&unit=mg%2FdL",
+    "/reference/distribution/?first=condition-systemic-sclerosis&second=condition-juvenile-dermatomyositis",
+    "/reference/distribution/?first=nonsense&second=",
 ]
 
 
@@ -56,9 +58,23 @@ def quiz_pages(learner) -> list[str]:
         services.response_record(
             attempt=tutor, question=question, choice_ids=correct, value=question.answer, certainty="sure"
         )
+    answered = services.attempt_start(learner=learner, topics=[], size=len(ids), question_ids=ids)
+    for question in questions:  # every kind's feedback, the body map's legend included
+        correct = [c.pk for c in question.choices.all() if c.is_correct]
+        services.response_record(
+            attempt=answered, question=question, choice_ids=correct, value=question.answer, certainty="unsure"
+        )
+    report = services.problem_report_file(
+        reporter=learner, target=questions[0], label="A question", url="/", reason="unclear", comment="Which one?"
+    )
+    services.problem_report_resolve(report=report, instructor=learner, status="fixed", resolution="Reworded.")
+    services.problem_report_file(
+        reporter=learner, target=questions[1], label="Another", url="/", reason="key", comment="B is right too."
+    )
     exam = services.attempt_start(learner=learner, topics=[], size=len(ids), mode="exam", question_ids=ids)
     services.attempt_finish(attempt=exam)
     pages = [f"/quizzes/attempts/{tutor.pk}/{n}/" for n in range(1, len(ids) + 1)]
+    pages += [f"/quizzes/attempts/{answered.pk}/{n}/" for n in range(1, len(ids) + 1)]
     return pages + [f"/quizzes/attempts/{exam.pk}/results/", f"/quizzes/attempts/{exam.pk}/2/"]
 
 

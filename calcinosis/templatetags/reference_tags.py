@@ -20,13 +20,16 @@ def distribution_figure(distribution: Distribution, prefix: str = "") -> SafeStr
         desc=f"Typical sites: {typical}. Also recognised: {recognised}.",
         id_prefix=f"{prefix}{distribution.key}",
         include_defs=False,
+        shared_outline=True,
     )
 
 
 @register.simple_tag
 def body_figure_defs() -> SafeString:
-    """The figures' fill patterns, once per page (ids must be unique), in an SVG that takes no room."""
-    return format_html('<svg class="bf-defs" aria-hidden="true" focusable="false">{}</svg>', bodyfigure.defs_svg())
+    """The figures' fill patterns and shared outline, once per page (ids are unique), in an SVG that takes no room."""
+    return format_html(
+        '<svg class="bf-defs" aria-hidden="true" focusable="false">{}</svg>', bodyfigure.shared_defs_svg()
+    )
 
 
 @register.simple_tag

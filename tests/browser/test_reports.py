@@ -36,6 +36,7 @@ def test_a_report_travels_from_learner_to_instructor_and_back(page):
 
     log_in(page, "teacher")
     page.goto("/teach/")
+    assert axe_violations(page) == []
     report = page.locator("article", has_text="Two options seem to say the same thing.")
     report.get_by_label("Outcome").select_option("fixed")
     report.get_by_label("Note to the learner").fill("Option D reworded; thank you.")

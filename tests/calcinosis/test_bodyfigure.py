@@ -223,3 +223,11 @@ def test_paired_regions_are_mirrored_on_the_body_views():
             inside = [b for b in boxes if b[3] < bodyfigure.INSET_FRAME[1] and abs(b[0] + b[2] - 2 * origin[0]) < 180]
             mirrored = {(round(2 * origin[0] - b[2], 0), round(b[1], 0)) for b in inside}
             assert mirrored == {(round(b[0], 0), round(b[1], 0)) for b in inside}, (view, region)
+
+
+def test_figures_can_share_one_outline_per_page():
+    shared = str(bodyfigure.figure_svg(marks={}, title="T", include_defs=False, shared_outline=True))
+    assert f'<use href="#{bodyfigure.OUTLINE_SYMBOL}"' in shared and str(bodyfigure.outline_svg()) not in shared
+    assert len(shared) < len(str(bodyfigure.figure_svg(marks={}, title="T", include_defs=False))) / 2
+    defs = str(bodyfigure.shared_defs_svg())
+    assert f'<symbol id="{bodyfigure.OUTLINE_SYMBOL}"' in defs and str(bodyfigure.outline_svg()) in defs
