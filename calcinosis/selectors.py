@@ -55,3 +55,12 @@ def distributions() -> list[Distribution]:
 def distribution_of(ctype: CalcinosisType) -> Distribution:
     grades = SiteGrade.objects.filter(ctype=ctype).select_related("site", "reference").order_by("site__order")
     return Distribution(ctype, list(grades))
+
+
+def condition_distributions(section) -> list[Distribution]:
+    """The graded conditions taught on one reference page, each with its figure's data (one query)."""
+    grades = SiteGrade.objects.filter(condition__section=section).select_related("site", "reference", "condition")
+    by_condition: dict[int, Distribution] = {}
+    for grade in grades.order_by("condition__name", "site__order"):
+        by_condition.setdefault(grade.condition_id, Distribution(grade.condition)).grades.append(grade)
+    return list(by_condition.values())

@@ -93,6 +93,8 @@ def reference_section(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if section.slug == DISTRIBUTION_SECTION:
         context |= _distribution_gallery(request)
+    else:
+        context["conditions_here"] = selectors.condition_distributions(section)
     return render(request, "calcinosis/section.html", context)
 
 

@@ -108,10 +108,13 @@ def test_a_section_page_costs_a_constant_number_of_queries(client):
     client.get("/reference/dystrophic/")
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/reference/dystrophic/").status_code == 200
-    assert len(queries) == 7, [q["sql"] for q in queries]
+    assert len(queries) == 8, [q["sql"] for q in queries]
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/reference/management/").status_code == 200
-    assert len(queries) == 3, [q["sql"] for q in queries]
+    assert len(queries) == 4, [q["sql"] for q in queries]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/reference/associated-diseases/").status_code == 200
+    assert len(queries) == 4, [q["sql"] for q in queries]
 
 
 def test_the_distribution_page_draws_every_graded_condition(client):
@@ -133,3 +136,12 @@ def test_a_bad_comparison_is_a_form_error_not_a_500(client):
     response = client.get("/reference/distribution/?first=nonsense&second=")
     assert response.status_code == 200
     assert "Choose a condition from the list." in response.content.decode()
+
+
+def test_a_page_that_teaches_conditions_draws_each_graded_one(client):
+    body = client.get("/reference/associated-diseases/").content.decode()
+    graded = Condition.objects.filter(section__slug="associated-diseases", site_grades__isnull=False).distinct()
+    assert graded.exists()
+    for condition in graded:
+        assert f'id="condition-{condition.slug}"' in body and f'href="#{condition.slug}"' in body
+    assert body.count('role="img"') == graded.count()

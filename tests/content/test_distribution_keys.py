@@ -84,3 +84,18 @@ def test_the_moodle_export_never_takes_credit_back_for_a_typical_or_recognised_s
             if region in recognised and fraction != 0:
                 problems.append(f"{question.slug}: recognised {region} should be worth 0, not {fraction}")
     assert problems == []
+
+
+@pytest.mark.parametrize("fmt", ["gift", "moodle-xml"])
+def test_moodle_formats_carry_the_graded_key_both_ways(fmt):
+    """A body map exported to Moodle and read back keeps its typical and recognised regions."""
+    questions = _bodymaps()
+    write, read = {
+        "gift": (exchange.to_gift, exchange.from_gift),
+        "moodle-xml": (exchange.to_moodle_xml, exchange.from_moodle_xml),
+    }[fmt]
+    back = {row["slug"]: row for row in read(write(questions))}
+    for question in questions:
+        typical, recognised = _expected(question)
+        assert set(back[question.slug]["sites"]["correct"]) == typical, question.slug
+        assert set(back[question.slug]["sites"]["recognised"]) == recognised, question.slug
