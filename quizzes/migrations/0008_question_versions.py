@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
+from calcinosis.authoring import grant_to_instructors
 from quizzes.versions import content_of
 
 
@@ -17,6 +18,8 @@ def first_versions(apps, schema_editor):
             question=question, number=1, content=content_of(question, question.choices.all())
         )
         Response.objects.filter(question=question).update(version=version)
+    # Instructors see a question's versions on its admin page; versions are cut by answers, never edited.
+    grant_to_instructors(apps, "quizzes", ["questionversion"], actions=("view",))
 
 
 class Migration(migrations.Migration):

@@ -44,6 +44,7 @@ def starter_content(transactional_db):
     grant_to_instructors(apps, "calcinosis", [*models, "reference", "sitegrade"])
     grant_to_instructors(apps, "quizzes", ["question", "choice"])
     grant_to_instructors(apps, "quizzes", ["problemreport"], actions=("change", "view"))
+    grant_to_instructors(apps, "quizzes", ["questionversion"], actions=("view",))
     grant_to_instructors(apps, "cases", ["case", "stage"])
 
 

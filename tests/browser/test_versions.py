@@ -45,6 +45,7 @@ def test_a_new_key_changes_new_marks_only(page, browser, live_server):
     rows.filter(has=admin.locator(f"input[value='{other.pk}']")).locator("input[name$='-is_correct']").check()
     admin.get_by_role("button", name="Save and continue editing").click()
     expect(admin.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(admin.get_by_role("heading", name="Versions answered by learners")).to_be_visible()
     screenshot(admin, "admin-question-rekeyed")
     teacher_context.close()
 

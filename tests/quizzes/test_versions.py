@@ -144,3 +144,10 @@ def test_item_analysis_has_a_row_per_version(learner, other_learner, instructor_
     body = instructor_client.get("/teach/").content.decode()
     assert 'q-items</a> <span class="small text-body-secondary">version 1' in body
     assert 'q-items</a> <span class="small text-body-secondary">version 2' in body
+
+
+def test_instructors_see_the_versions_on_a_questions_admin_page(learner, instructor_client):
+    question = question_with_choices(slug="q-admin-versions")
+    _answer(learner, question, question.choices.get(is_correct=True))
+    body = instructor_client.get(f"/admin/quizzes/question/{question.pk}/change/").content.decode()
+    assert "Versions answered by learners" in body
