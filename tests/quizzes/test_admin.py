@@ -22,6 +22,9 @@ def _form(slug="admin-made", kind="single", correct=(0,), n=3, **extra):
         "choices-INITIAL_FORMS": "0",
         "choices-MIN_NUM_FORMS": "0",
         "choices-MAX_NUM_FORMS": "1000",
+        # The read-only inline of versions learners answered, as the admin page renders it.
+        "versions-TOTAL_FORMS": "0",
+        "versions-INITIAL_FORMS": "0",
     }
     for i in range(n):
         data[f"choices-{i}-order"] = str(i)
