@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from calcinosis.models import BodySite
@@ -363,7 +365,8 @@ def question_report(request: HttpRequest, pk: int) -> HttpResponse:
     seen = AttemptQuestion.objects.filter(question=OuterRef("pk"), attempt__learner=request.user)
     question = get_object_or_404(Question.objects.published().filter(Exists(seen)), pk=pk)
     action = reverse("quizzes:question-report", args=[question.pk])
-    label = f"Question {question.slug} ({question.get_topic_display()})"
+    # What the learner saw, not the slug: the start of the stem, and its topic.
+    label = f"{question.get_topic_display()} question: “{Truncator(strip_tags(question.stem_html)).words(10)}”"
     dom_id = f"report-question-{question.pk}"
     return report_file(
         request, target=question, label=label, action=action, dom_id=dom_id, fallback=reverse("quizzes:progress")
