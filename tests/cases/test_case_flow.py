@@ -13,8 +13,9 @@ DIFFERENTIAL = {"first": "dystrophic", "second": "osteoma-cutis", "third": "xant
 
 
 def test_cases_need_an_account(client, case):
-    assert client.get("/cases/").status_code == 302
-    assert client.get(case.get_absolute_url()).status_code == 302
+    for path in ("/cases/", case.get_absolute_url()):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == f"/accounts/login/?next={path}"
 
 
 def test_the_list_shows_difficulty_topics_and_status(learner_client, case):

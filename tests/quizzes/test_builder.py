@@ -7,7 +7,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_builder_needs_an_account(client):
-    assert client.get("/quizzes/").status_code == 302
+    response = client.get("/quizzes/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/quizzes/"
 
 
 def test_the_builder_offers_topics_pools_and_modes(learner_client):
@@ -113,3 +114,21 @@ def test_asking_for_more_than_the_pool_holds_says_so(learner_client, own_bank):
     data["pool"] = "all"
     response = learner_client.post("/quizzes/start/", data, follow=True)
     assert "questions matched, so this quiz has" in response.content.decode()
+
+
+def test_unflagging_leaves_another_learners_flag(learner_client, learner, other_learner):
+    question = question_with_choices()
+    Flag.objects.create(learner=other_learner, question=question)
+    url = f"/quizzes/questions/{question.pk}/flag/"
+    learner_client.post(url, {"flagged": "1"})
+    learner_client.post(url, {"flagged": "0"})
+    assert list(Flag.objects.values_list("learner", flat=True)) == [other_learner.pk]
+
+
+def test_clearing_a_note_leaves_another_learners_note(learner_client, learner, other_learner):
+    question = question_with_choices()
+    Note.objects.create(learner=other_learner, question=question, text="theirs")
+    url = f"/quizzes/questions/{question.pk}/note/"
+    learner_client.post(url, {"text": "mine"})
+    learner_client.post(url, {"text": ""})
+    assert list(Note.objects.values_list("learner", "text")) == [(other_learner.pk, "theirs")]

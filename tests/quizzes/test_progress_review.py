@@ -35,7 +35,8 @@ def _answer(learner, question, chosen_slug, certainty="unsure", now=None):
 
 
 def test_progress_needs_an_account(client):
-    assert client.get("/progress/").status_code == 302
+    response = client.get("/progress/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=/progress/"
 
 
 def test_progress_counts_answers_and_shows_the_confusion(learner_client, learner):

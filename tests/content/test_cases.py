@@ -1,7 +1,7 @@
 """The starter case vignettes (cases/starter/cases.json) are well formed and consistent with the reference.
 
 No Django and no database: the JSON files are read directly, so the checks run with
-``pytest -p no:django --noconftest tests/cases/test_case_content.py``.
+``pytest -p no:django --noconftest tests/content/test_cases.py``.
 
 Checked here: the coverage the starter set must have (every type as a diagnosis, both extents, juvenile
 dermatomyositis, calciphylaxis on dialysis, an iatrogenic case, a mimic); the shape of every case, stage and

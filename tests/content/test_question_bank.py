@@ -1,7 +1,7 @@
 """The starter question bank (quizzes/starter/questions.json) is well formed and consistent with the reference.
 
 No Django and no database: the JSON files are read directly, so the checks run with
-``pytest -p no:django --noconftest tests/quizzes/test_question_bank.py``.
+``pytest -p no:django --noconftest tests/content/test_question_bank.py``.
 
 Checked here: the counts by topic and kind the brief asks for; unique, topic-prefixed slugs; that every question
 passes ``quizzes.exchange.validate_row`` (what import_questions checks: kinds, topics, slugs, the answer key of every
