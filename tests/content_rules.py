@@ -1,7 +1,9 @@
 """Rules every authored question obeys, shared by the content tests of the bank and of the cases (no Django)."""
 
+import json
 import re
 from decimal import Decimal
+from pathlib import Path
 
 from calcinosis.calculator import Unit, ca_p_product
 
@@ -26,6 +28,16 @@ ALLOWED_PERCENTAGES = SOURCE_PERCENTAGES | set(REFERENCE_PERCENTAGES)
 PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)", re.IGNORECASE)
 RANGE_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*\d+(?:\.\d+)?\s*(?:%|per ?cent\b)", re.IGNORECASE)
 NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def known_slugs(knowledge: dict) -> dict[str, set[str]]:
+    """The slugs of each kind of row in knowledge.json, e.g. {"sites": {"face", ...}, ...}."""
+    kinds = ("sections", "types", "extents", "conditions", "sites", "differentials")
+    return {kind: {row["slug"] for row in knowledge[kind]} for kind in kinds}
 
 
 def strings(value):

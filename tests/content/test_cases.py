@@ -12,7 +12,6 @@ answers are recomputed from their stored calcium and phosphate); and that the on
 the source's.
 """
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -27,8 +26,10 @@ from tests.content_rules import (
     MMOL_IN,
     MMOL_OUT,
     NUMBER_RE,
+    known_slugs,
     numeric_problems,
     percentages,
+    read_json,
     strings,
 )
 
@@ -58,25 +59,14 @@ TELLTALE_RE = re.compile(
 )
 
 
-def _load(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-DATA = _load(CASES)
+DATA = read_json(CASES)
 ALL_CASES = DATA["cases"]
-KNOW = _load(KNOWLEDGE)
-KNOWN = {
-    "sections": {s["slug"] for s in KNOW["sections"]},
-    "types": {t["slug"] for t in KNOW["types"]},
-    "extents": {e["slug"] for e in KNOW["extents"]},
-    "conditions": {c["slug"] for c in KNOW["conditions"]},
-    "sites": {s["slug"] for s in KNOW["sites"]},
-    "differentials": {d["slug"] for d in KNOW["differentials"]},
-}
+KNOW = read_json(KNOWLEDGE)
+KNOWN = known_slugs(KNOW)
 TYPES = KNOWN["types"]
 REGIONS = KNOWN["sites"]
 KNOWN_SLUGS = Knowledge.from_json(KNOW)
-BANK_SLUGS = {q["slug"] for q in _load(QUESTIONS)["questions"]}
+BANK_SLUGS = {q["slug"] for q in read_json(QUESTIONS)["questions"]}
 
 
 def _case_ids(cases: list[dict]) -> list[str]:

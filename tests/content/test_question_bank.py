@@ -10,7 +10,6 @@ bank's own editorial rules; that numeric answers equal the calcium x phosphate p
 the stem; and that the only percentages in the bank are the source's.
 """
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -25,8 +24,10 @@ from tests.content_rules import (
     MMOL_IN,
     MMOL_OUT,
     SOURCE_PERCENTAGES,
+    known_slugs,
     numeric_problems,
     percentages,
+    read_json,
     strings,
 )
 
@@ -76,20 +77,10 @@ MIN_NUMERIC_LAB = 7
 MIN_SINGLE_LAB = 3
 
 
-def _load(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-BANK = _load(QUESTIONS)
+BANK = read_json(QUESTIONS)
 QS = BANK["questions"]
-KNOW = _load(KNOWLEDGE)
-KNOWN = {
-    "sections": {s["slug"] for s in KNOW["sections"]},
-    "types": {t["slug"] for t in KNOW["types"]},
-    "conditions": {c["slug"] for c in KNOW["conditions"]},
-    "sites": {s["slug"] for s in KNOW["sites"]},
-    "differentials": {d["slug"] for d in KNOW["differentials"]},
-}
+KNOW = read_json(KNOWLEDGE)
+KNOWN = known_slugs(KNOW)
 KNOWLEDGE = Knowledge.from_json(KNOW)
 
 

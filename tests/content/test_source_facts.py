@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.content_rules import ALLOWED_PERCENTAGES
+from tests.content_rules import ALLOWED_PERCENTAGES, strings
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTER = ROOT / "calcinosis" / "starter"
@@ -293,20 +293,9 @@ def _percentages(text: str) -> set[str]:
     return found
 
 
-def _json_strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _json_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_strings(item)
-
-
 def test_every_percentage_is_one_of_the_sources():
     texts = {p.name: p.read_text(encoding="utf-8") for p in _section_files()}
-    texts["knowledge.json"] = "\n".join(_json_strings(_knowledge()))
+    texts["knowledge.json"] = "\n".join(strings(_knowledge()))
     allowed = ALLOWED_PERCENTAGES
     invented = {name: sorted(_percentages(text) - allowed) for name, text in texts.items()}
     invented = {name: values for name, values in invented.items() if values}
