@@ -1,18 +1,8 @@
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.models import User
 
 from calcinosis.calculator import Unit, plausible_max, unit_mixup
-
-
-class SignupForm(UserCreationForm):
-    email = forms.EmailField(required=False, help_text="Optional. Only used if you ask us to contact you.")
-
-    class Meta(UserCreationForm.Meta):
-        model = User
-        fields = ("username", "email")
 
 
 class CompareForm(forms.Form):

@@ -1,64 +1,12 @@
-from django.conf import settings
-from django.contrib.auth import login
-from django.db import connection
 from django.db.models import Q
-from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
-from django.views.static import serve
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
 from calcinosis import search, selectors
 from calcinosis.calculator import THRESHOLD_MG2_DL2, THRESHOLD_MMOL2_L2, Unit, assess, reference_table
-from calcinosis.forms import CalculatorForm, CompareForm, SearchForm, SignupForm
+from calcinosis.forms import CalculatorForm, CompareForm, SearchForm
 from calcinosis.models import CalcinosisType, Differential, Section
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    sections = Section.objects.published().only("slug", "title", "summary", "order")
-    types = CalcinosisType.objects.select_related("section").only("slug", "name", "summary", "section__slug")
-    return render(request, "calcinosis/home.html", {"sections": sections, "types": types})
-
-
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "database unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
-
-
-# accounts
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = SignupForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("home")
-    return render(request, "registration/signup.html", {"form": form})
-
-
-@require_GET
-def media(request: HttpRequest, path: str) -> HttpResponse:
-    """Uploaded case images, served so a crafted upload cannot run as a page: no sniffing, sandboxed."""
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
-
-
-# reference
 
 
 def _contents() -> list[Section]:
@@ -68,7 +16,7 @@ def _contents() -> list[Section]:
 @require_GET
 def reference_index(request: HttpRequest) -> HttpResponse:
     sections = Section.objects.published().only("slug", "title", "summary", "order")
-    return render(request, "calcinosis/reference_index.html", {"sections": sections, "search_form": SearchForm()})
+    return render(request, "reference/index.html", {"sections": sections, "search_form": SearchForm()})
 
 
 # The section whose page shows every graded distribution (the body sites' own page).
@@ -95,7 +43,7 @@ def reference_section(request: HttpRequest, slug: str) -> HttpResponse:
         context |= _distribution_gallery(request)
     else:
         context["conditions_here"] = selectors.condition_distributions(section)
-    return render(request, "calcinosis/section.html", context)
+    return render(request, "reference/section.html", context)
 
 
 def _distribution_gallery(request: HttpRequest) -> dict:
@@ -124,7 +72,7 @@ def reference_search(request: HttpRequest) -> HttpResponse:
             hits.append((search.score(section.title, text, words), section, search.passage(text, words)))
         hits.sort(key=lambda hit: (-hit[0], hit[1].order))
     context = {"search_form": form, "words": words, "hits": [(s, p) for _, s, p in hits]}
-    return render(request, "calcinosis/search.html", context)
+    return render(request, "reference/search.html", context)
 
 
 @require_GET
@@ -142,7 +90,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         "ranges": reference_table(),
         "search_form": SearchForm(),
     }
-    template = "calcinosis/calculator.html"
+    template = "reference/calculator.html"
     if request.htmx:
         template += "#result"
     return render(request, template, context)

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from calcinosis.authoring import is_instructor
 from calcinosis.markup import render_markdown
 from calcinosis.models import BodySite, CalcinosisType, Condition, Differential, Extent
 from quizzes.models import Certainty
@@ -20,7 +21,7 @@ class CaseQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "CaseQuerySet":
         """Learners see published cases; instructors also preview their drafts ("view as a learner")."""
-        return self if user.is_authenticated and user.is_staff else self.published()
+        return self if is_instructor(user) else self.published()
 
 
 class Case(models.Model):

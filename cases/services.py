@@ -22,7 +22,9 @@ class StageLocked(CaseError):
 
 @transaction.atomic
 def progress_start(*, learner, case: Case) -> CaseProgress:
-    """The learner's place in the case, made on first visit with a quiz attempt holding its questions."""
+    """The learner's place in the case, made when they start it, with a quiz attempt holding its questions.
+
+    Idempotent: starting again (a double submit, a second tab) returns the place already made."""
     progress = CaseProgress.objects.filter(learner=learner, case=case).select_related("attempt").first()
     if progress is not None:
         return progress

@@ -6,8 +6,11 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    # one case
     path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/start/", views.start, name="start"),
     path("<slug:slug>/reveal/", views.reveal, name="reveal"),
+    # its stages
     path("<slug:slug>/stages/<int:stage_id>/commit/", views.commit, name="commit"),
     path("<slug:slug>/stages/<int:stage_id>/report/", views.stage_report, name="stage-report"),
 ]

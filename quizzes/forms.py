@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from quizzes.models import Attempt, Certainty, Choice, Kind, ProblemReport, Question, Topic
+from quizzes.models import Attempt, Certainty, Kind, ProblemReport, Question, Topic
 
 VALUE_LIMIT = Decimal("9999999999")
 
@@ -52,58 +52,50 @@ def certainty_field() -> forms.ChoiceField:
     )
 
 
+class OptionIdsField(forms.Field):
+    """The ids of the options ticked, as integers; whether they belong to the question is the service's rule."""
+
+    widget = forms.MultipleHiddenInput  # read with getlist; the page renders its own radios and checkboxes
+    default_error_messages = {"invalid": "That option does not belong to this question."}
+
+    def to_python(self, value) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        try:
+            return [int(v) for v in values]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 class AnswerForm(forms.Form):
+    """Turns a posted answer into types (option ids, a number, a certainty); what makes an answer acceptable (one
+    option for a single best answer, a number for a numeric question) is checked once, by services.response_record."""
+
     certainty = certainty_field()
 
-    def __init__(self, *args, question: Question, options: list[Choice], **kwargs):
+    def __init__(self, *args, question: Question, **kwargs):
         super().__init__(*args, **kwargs)
         self.question = question
         if question.kind == Kind.NUMERIC:
             # Bounded to what Response.value stores (14 digits, 4 after the point), so no entry can overflow it.
             self.fields["value"] = forms.DecimalField(
                 label=f"Your answer ({question.unit})" if question.unit else "Your answer",
+                required=False,
                 min_value=-VALUE_LIMIT,
                 max_value=VALUE_LIMIT,
                 decimal_places=4,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
                 error_messages={
-                    "required": "Enter a number.",
                     "invalid": "Enter a number, such as 62.5.",
                     "min_value": "That number is far too small for this question.",
                     "max_value": "That number is far too large for this question.",
                     "max_decimal_places": "Give at most 4 digits after the decimal point.",
                 },
             )
-            return
-        option_choices = [(c.pk, c.text) for c in options]
-        if question.kind == Kind.SINGLE:
-            self.fields["choice"] = forms.TypedChoiceField(
-                label="Answer",
-                coerce=int,
-                choices=option_choices,
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": "Choose an answer first.",
-                    "invalid_choice": "That option does not belong to this question.",
-                },
-            )
         else:
-            self.fields["choice"] = forms.TypedMultipleChoiceField(
-                label="Answer",
-                coerce=int,
-                choices=option_choices,
-                widget=forms.CheckboxSelectMultiple,
-                error_messages={
-                    "required": "Choose at least one.",
-                    "invalid_choice": "That option does not belong to this question.",
-                },
-            )
+            self.fields["choice"] = OptionIdsField(label="Answer", required=False)
 
     def choice_ids(self) -> list[int]:
-        chosen = self.cleaned_data.get("choice")
-        if chosen is None:
-            return []
-        return chosen if isinstance(chosen, list) else [chosen]
+        return self.cleaned_data.get("choice") or []
 
 
 class NoteForm(forms.Form):
@@ -137,17 +129,3 @@ class ProblemReportForm(forms.Form):
         if not comment:
             raise forms.ValidationError("Say what you noticed, so an instructor can check it.")
         return comment
-
-
-class ResolveReportForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Outcome",
-        choices=[c for c in ProblemReport.Status.choices if c[0] != ProblemReport.Status.OPEN],
-        error_messages={"required": "Choose an outcome.", "invalid_choice": "Choose one of the outcomes listed."},
-    )
-    resolution = forms.CharField(
-        label="Note to the learner",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Write what was done, for the learner who reported it."},
-    )

@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 
 from calcinosis.markup import render_markdown
 from calcinosis.models import BodySite, CalcinosisType, Condition, Differential, Section
+from quizzes import answerability
 
 
 class Topic(models.TextChoices):
@@ -128,26 +129,8 @@ class Question(models.Model):
 
     def answerability_problems(self, choices: list[dict]) -> list[str]:
         """Why a question could not be answered, given its options as dicts with "is_correct" (and optionally
-        "is_neutral"); [] if it can."""
-        correct = sum(1 for c in choices if c["is_correct"])
-        if self.kind != Kind.BODYMAP and any(c.get("is_neutral") for c in choices):
-            return ["Only a body-map region can be neutral (a recognised site)."]
-        if any(c["is_correct"] and c.get("is_neutral") for c in choices):
-            return ["An option cannot be both correct and neutral."]
-        if self.kind == Kind.SINGLE and (len(choices) < 2 or correct != 1):
-            return ["A single-best-answer question needs at least two options and exactly one correct."]
-        if self.kind == Kind.MULTIPLE and (len(choices) < 2 or correct < 1):
-            return ["A select-all question needs at least two options and at least one correct."]
-        if self.kind == Kind.BODYMAP and correct < 1:
-            return ["A body-map question needs at least one correct region."]
-        if self.kind == Kind.NUMERIC:
-            problems = []
-            if self.answer is None or self.tolerance is None or self.tolerance < 0:
-                problems.append("A numeric question needs an answer and a tolerance of zero or more.")
-            if choices:
-                problems.append("A numeric question has no options; remove them.")
-            return problems
-        return []
+        "is_neutral"); [] if it can. The rule lives in quizzes.answerability, which import checks rows by too."""
+        return answerability.answerability_problems(self.kind, choices, self.answer, self.tolerance)
 
 
 class ChoiceQuerySet(models.QuerySet):
@@ -193,6 +176,12 @@ class Choice(models.Model):
         return self.text
 
 
+class AttemptQuerySet(models.QuerySet):
+    def quizzes(self) -> "AttemptQuerySet":
+        """Quizzes, exams and review sessions: every attempt but a case's, which is taken and listed from its case."""
+        return self.exclude(mode=Attempt.Mode.CASE)
+
+
 class Attempt(models.Model):
     """One sitting of a quiz: the questions drawn, in order, and when it started and finished."""
 
@@ -216,6 +205,8 @@ class Attempt(models.Model):
     started = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started"]

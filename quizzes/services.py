@@ -1,11 +1,13 @@
 """Writes that span models: starting a quiz, recording an answer, finishing, scheduling review."""
 
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
@@ -23,9 +25,10 @@ class QuizError(Exception):
 
     status = 400
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message = message
+        self.field = field  # the form field the message belongs beside, if any
 
 
 class AttemptClosed(QuizError):
@@ -79,16 +82,28 @@ def _score(question: Question, options: list[Choice], chosen: list[Choice], valu
 def _validate(question: Question, options: list[Choice], choice_ids: list[int], value: Decimal | None) -> list[Choice]:
     if question.kind == Kind.NUMERIC:
         if value is None:
-            raise QuizError("Enter a number.")
+            raise QuizError("Enter a number.", field="value")
         return []
     chosen = [c for c in options if c.pk in set(choice_ids)]
     if len(chosen) != len(set(choice_ids)):
-        raise QuizError("That option does not belong to this question.")
+        raise QuizError("That option does not belong to this question.", field="choice")
     if not chosen:
-        raise QuizError("Choose an answer first." if question.kind == Kind.SINGLE else "Choose at least one.")
+        message = "Choose an answer first." if question.kind == Kind.SINGLE else "Choose at least one."
+        raise QuizError(message, field="choice")
     if question.kind == Kind.SINGLE and len(chosen) > 1:
-        raise QuizError("Choose only one answer.")
+        raise QuizError("Choose only one answer.", field="choice")
     return chosen
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What became of an answer: recorded now (created), the one already stored (a repeat), or, when the time had run
+    out, none: the exam was finished and marked instead (time_up)."""
+
+    response: Response | None
+    created: bool = False
+    time_up: bool = False
+    chosen: frozenset[int] | None = None  # the options chosen, when recorded now (so the page need not read them back)
 
 
 @transaction.atomic
@@ -100,26 +115,29 @@ def response_record(
     value: Decimal | None,
     certainty: str,
     now: datetime | None = None,
-) -> tuple[Response, bool]:
-    """Record, score and schedule one answer; a repeat of an answered question returns the stored one.
+) -> Recorded:
+    """Record, score and schedule one answer, in one transaction; the only way an answer is stored.
 
-    Returns (response, created). A double click, a resubmitted form, the back button or a second tab
-    all end here, and only the first answer counts.
+    A repeat of an answered question returns the stored answer: a double click, a resubmitted form, the back button
+    or a second tab all end here, and only the first answer counts. An answer arriving after an exam's deadline
+    finishes the exam instead (at its deadline) and records nothing.
     """
     now = now or timezone.now()
     # Lock the attempt so a "finish" arriving at the same moment is seen (a no-op on SQLite, whose IMMEDIATE
     # transactions already run one writer at a time).
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
-    existing = Response.objects.filter(attempt=attempt, question=question).first()
-    if existing is not None:
-        return existing, False
+    if not attempt.is_finished and attempt.is_overdue(now):
+        attempt_finish(attempt=attempt, now=attempt.deadline)
+        return Recorded(None, time_up=True)
+    answered = Response.objects.filter(attempt=attempt, question=question)
+    slot = AttemptQuestion.objects.filter(attempt=attempt, question=question)
+    slot = slot.annotate(answered=Exists(answered)).first()
+    if slot is None:
+        raise QuizError("That question is not part of this quiz.")
+    if slot.answered:
+        return Recorded(answered.select_related("version").get())
     if attempt.is_finished:
         raise AttemptClosed("This quiz is finished; its answers can no longer change.")
-    if attempt.is_overdue(now):
-        # The caller closes the attempt outside this transaction (see views._close_if_overdue).
-        raise AttemptClosed(TIME_UP)
-    if not AttemptQuestion.objects.filter(attempt=attempt, question=question).exists():
-        raise QuizError("That question is not part of this quiz.")
     every_option = list(question.choices.all())
     options = [o for o in every_option if not o.is_retired]
     if question.answerability_problems([{"is_correct": o.is_correct, "is_neutral": o.is_neutral} for o in options]):
@@ -142,17 +160,17 @@ def response_record(
             )
     except IntegrityError:
         # Another request recorded this answer between our check and our insert.
-        return Response.objects.get(attempt=attempt, question=question), False
-    response.choices.set(chosen)
+        return Recorded(Response.objects.select_related("version").get(attempt=attempt, question=question))
+    response.choices.add(*chosen)  # a new answer has none yet, so nothing to read first
     if attempt.mode != Attempt.Mode.EXAM:
         # An exam keeps its marks to itself until it is finished, schedule included (see attempt_finish).
-        _schedule(response, attempt.learner)
-    return response, True
+        _schedule(response, attempt.learner_id)
+    return Recorded(response, created=True, chosen=frozenset(c.pk for c in chosen))
 
 
-def _schedule(response: Response, learner) -> None:
+def _schedule(response: Response, learner_id: int) -> None:
     rating = scoring.review_rating(response.score, response.certainty)
-    review_card_update(learner=learner, question=response.question, rating=rating, now=response.answered_at)
+    review_card_update(learner_id=learner_id, question_id=response.question_id, rating=rating, now=response.answered_at)
 
 
 @transaction.atomic
@@ -165,29 +183,34 @@ def attempt_finish(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     attempt.finished = finished if closed else Attempt.objects.get(pk=attempt.pk).finished
     if closed and attempt.mode == Attempt.Mode.EXAM:
         for response in attempt.responses.select_related("question").order_by("answered_at"):
-            _schedule(response, attempt.learner)
+            _schedule(response, attempt.learner_id)
     return attempt
 
 
-def review_card_update(*, learner, question: Question, rating: int, now: datetime) -> ReviewCard:
+def review_card_update(*, learner_id: int, question_id: int, rating: int, now: datetime) -> ReviewCard:
     """Apply one FSRS review to the learner's card for this question, creating the card on first sight."""
-    card_row = ReviewCard.objects.select_for_update().filter(learner=learner, question=question).first()
+    card_row = ReviewCard.objects.select_for_update().filter(learner_id=learner_id, question_id=question_id).first()
     if card_row is None:
+        card, _ = SCHEDULER.review_card(Card(), Rating(rating), review_datetime=now)
         try:
             with transaction.atomic():
-                card_row = ReviewCard.objects.create(
-                    learner=learner, question=question, state=Card().to_dict(), due=now
+                return ReviewCard.objects.create(
+                    learner_id=learner_id,
+                    question_id=question_id,
+                    state=card.to_dict(),
+                    due=card.due,
+                    reviews=1,
+                    last_rating=rating,
                 )
         except IntegrityError:
             # Another attempt's first answer to this question made the card a moment ago: review that one.
-            card_row = ReviewCard.objects.select_for_update().get(learner=learner, question=question)
-    card = Card.from_dict(card_row.state)
-    card, _ = SCHEDULER.review_card(card, Rating(rating), review_datetime=now)
+            card_row = ReviewCard.objects.select_for_update().get(learner_id=learner_id, question_id=question_id)
+    card, _ = SCHEDULER.review_card(Card.from_dict(card_row.state), Rating(rating), review_datetime=now)
     card_row.state = card.to_dict()
     card_row.due = card.due
     card_row.reviews += 1
     card_row.last_rating = rating
-    card_row.save()
+    card_row.save(update_fields=["state", "due", "reviews", "last_rating"])
     return card_row
 
 

@@ -1,11 +1,6 @@
-import csv
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -15,22 +10,9 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
-from calcinosis.models import BodySite
-from cases import services as case_services
-from cases.models import CaseProgress
-from quizzes import bodymap, services, stats, versions
-from quizzes.forms import AnswerForm, NoteForm, ProblemReportForm, QuizBuilderForm, ResolveReportForm
-from quizzes.models import (
-    Attempt,
-    AttemptQuestion,
-    Choice,
-    Flag,
-    Note,
-    ProblemReport,
-    Question,
-    Response,
-    ReviewCard,
-)
+from quizzes import bodymap, hooks, selectors, services
+from quizzes.forms import AnswerForm, NoteForm, ProblemReportForm, QuizBuilderForm
+from quizzes.models import Attempt, AttemptQuestion, Flag, Note, Question, Response, ReviewCard
 
 REVIEW_SESSION_SIZE = 20
 
@@ -41,32 +23,20 @@ def _attempt_for(request: HttpRequest, pk: int) -> Attempt:
 
 
 def _slot_for(attempt: Attempt, position: int) -> AttemptQuestion:
-    slot = (
-        AttemptQuestion.objects.filter(attempt=attempt, position=position)
-        .select_related("question__section")
-        .prefetch_related(Prefetch("question__choices", queryset=Choice.objects.select_related("site", "ctype")))
-        .first()
-    )
+    slot = selectors.slot_at(attempt, position)
     if slot is None:
         raise Http404("No such question in this quiz.")
+    policy = hooks.policy_for(attempt)
+    if policy and not policy.question_is_open(attempt, slot.question_id):
+        # A case question stays closed until the case reaches it, so its answer cannot be seen early by URL.
+        raise Http404("This question opens later.")
     return slot
 
 
-def _check_case_question(attempt: Attempt, slot: AttemptQuestion) -> None:
-    """A case question stays closed until the case reaches it (see cases.services.open_question_ids)."""
-    if attempt.mode != Attempt.Mode.CASE:
-        return
-    progress = CaseProgress.objects.filter(attempt=attempt).select_related("case").first()
-    if progress is None or slot.question_id not in case_services.open_question_ids(progress):
-        raise Http404("This question opens later in the case.")
-
-
-def _case_redirect(attempt: Attempt) -> HttpResponse | None:
-    """Case attempts are taken and resumed from their case, never finished or marked as a quiz."""
-    if attempt.mode != Attempt.Mode.CASE:
-        return None
-    case = _case_of(attempt)
-    return redirect(case.get_absolute_url() if case else "cases:index")
+def _owned_elsewhere(attempt: Attempt) -> HttpResponse | None:
+    """An attempt another app owns (a case's) is taken and resumed from its page, never finished or marked here."""
+    home = selectors.attempt_home(attempt)
+    return redirect(home.url) if home else None
 
 
 def _close_if_overdue(attempt: Attempt) -> bool:
@@ -84,14 +54,14 @@ def _close_if_overdue(attempt: Attempt) -> bool:
 def index(request: HttpRequest) -> HttpResponse:
     # A case's questions are resumed from the case itself, so its attempt is not listed here.
     attempts = (
-        Attempt.objects.filter(learner=request.user)
-        .exclude(mode=Attempt.Mode.CASE)
+        Attempt.objects.quizzes()
+        .filter(learner=request.user)
         .annotate(total=Count("slots", distinct=True), answered=Count("responses", distinct=True))
     )
     context = {
         "form": QuizBuilderForm(),
         "unfinished": [a for a in attempts.filter(finished__isnull=True)[:10]],
-        "bank": stats.bank_counts(),
+        "bank": selectors.bank_counts(),
     }
     return render(request, "quizzes/index.html", context)
 
@@ -118,7 +88,7 @@ def start(request: HttpRequest) -> HttpResponse:
             if drawn < data["size"]:
                 messages.info(request, f"Only {drawn} question{pluralize(drawn)} matched, so this quiz has {drawn}.")
             return redirect(reverse("quizzes:question", args=[attempt.pk, 1]))
-    context = {"form": form, "unfinished": [], "bank": stats.bank_counts()}
+    context = {"form": form, "unfinished": [], "bank": selectors.bank_counts()}
     return render(request, "quizzes/index.html", context, status=400)
 
 
@@ -127,8 +97,8 @@ def start(request: HttpRequest) -> HttpResponse:
 def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Resume: the first unanswered question, or the results once everything is answered or finished."""
     attempt = _attempt_for(request, pk)
-    if case_redirect := _case_redirect(attempt):
-        return case_redirect
+    if elsewhere := _owned_elsewhere(attempt):
+        return elsewhere
     _close_if_overdue(attempt)
     if attempt.is_finished:
         return redirect("quizzes:results", pk=attempt.pk)
@@ -138,68 +108,29 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("quizzes:question", pk=attempt.pk, position=position)
 
 
-def _question_context(request, attempt, slot, form=None, error=None) -> dict:
+def _question_page(request, attempt, slot, response, *, chosen=None, form=None, error=None) -> dict:
+    """The question page's context: the selector's reads, plus the forms this request shows."""
+    context = selectors.question_page(
+        attempt=attempt, slot=slot, learner=request.user, response=response, chosen=chosen
+    )
     question = slot.question
-    response = (
-        Response.objects.filter(attempt=attempt, question=question)
-        .select_related("version")
-        .prefetch_related("choices")
-        .first()
-    )
-    shown = versions.shown_for(
-        question=question,
-        options=question.choices.all(),
-        response=response,
-        seed=f"{attempt.pk}:{question.pk}",
-        sites=_sites() if question.kind == "bodymap" and response else None,
-    )
-    options = shown.options
-    total = attempt.slots.count()
-    answered = attempt.responses.count()
-    chosen = {c.pk for c in response.choices.all()} if response else set()
-    note = Note.objects.filter(learner=request.user, question=question).first()
-    show_feedback = response is not None and attempt.shows_feedback_now
-    form = form or AnswerForm(question=question, options=options)
+    form = form or AnswerForm(question=question)
+    # What the learner ticked before a refused answer, so the page shows it again.
     form_chosen = {int(v) for v in form.data.getlist("choice") if v.isdigit()} if form.is_bound else set()
-    return {
-        "attempt": attempt,
-        "slot": slot,
-        "question": question,
-        "shown": shown,
-        "options": options,
-        "chosen": chosen,
+    bodymap_page = question.kind == "bodymap"
+    return context | {
         "form": form,
         "form_chosen": form_chosen,
-        "regions": bodymap.regions(options, chosen or form_chosen, show_feedback) if question.kind == "bodymap" else [],
-        "figure": bodymap.figure() if question.kind == "bodymap" else None,
         "error": error,
-        "response": response,
-        "show_feedback": show_feedback,
-        "peers": stats.peer_choices(response.version_id) if show_feedback else None,
-        "total": total,
-        "answered": answered,
-        "percent_done": round(100 * answered / total) if total else 0,
-        "next_position": slot.position + 1 if slot.position < total else None,
-        "flagged": Flag.objects.filter(learner=request.user, question=question).exists(),
-        "note_form": NoteForm(initial={"text": note.text if note else ""}),
-        "cbm": stats.cbm_for(response) if response else None,
-        "case": _case_of(attempt),
+        "regions": bodymap.regions(context["options"], context["chosen"] or form_chosen, context["show_feedback"])
+        if bodymap_page
+        else [],
+        "figure": bodymap.figure() if bodymap_page else None,
+        "note_form": NoteForm(initial={"text": context["note"]}),
         "report": report_form_context(
             action=reverse("quizzes:question-report", args=[question.pk]), dom_id=f"report-question-{question.pk}"
         )["report"],
     }
-
-
-def _sites() -> dict:
-    return {site.pk: site for site in BodySite.objects.all()}
-
-
-def _case_of(attempt: Attempt):
-    """The case whose questions this attempt holds, for the way back to it."""
-    if attempt.mode != Attempt.Mode.CASE:
-        return None
-    progress = CaseProgress.objects.filter(attempt=attempt).select_related("case").first()
-    return progress.case if progress else None
 
 
 @login_required
@@ -210,8 +141,8 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         messages.info(request, "Time is up: the quiz has been finished and marked.")
         return redirect("quizzes:results", pk=attempt.pk)
     slot = _slot_for(attempt, position)
-    _check_case_question(attempt, slot)
-    return render(request, "quizzes/question.html", _question_context(request, attempt, slot))
+    response = selectors.response_to(attempt, slot.question)
+    return render(request, "quizzes/question.html", _question_page(request, attempt, slot, response))
 
 
 @login_required
@@ -219,29 +150,35 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     slot = _slot_for(attempt, position)
-    _check_case_question(attempt, slot)
-    question = slot.question
-    form = AnswerForm(request.POST, question=question, options=list(question.choices.in_use()))
+    form = AnswerForm(request.POST, question=slot.question)
     error, status = None, 400
-    if _close_if_overdue(attempt):
-        error, status = services.TIME_UP, 409
-    elif form.is_valid():
+    if form.is_valid():
         try:
-            services.response_record(
+            recorded = services.response_record(
                 attempt=attempt,
-                question=question,
+                question=slot.question,
                 choice_ids=form.choice_ids(),
                 value=form.cleaned_data.get("value"),
                 certainty=form.cleaned_data["certainty"],
             )
         except services.QuizError as failure:
-            error, status = failure.message, failure.status
+            if failure.field:
+                form.add_error(failure.field, failure.message)
+            else:
+                error = failure.message
+            status = failure.status
         else:
-            if not request.htmx:
+            if recorded.time_up:
+                error, status = services.TIME_UP, 409
+                attempt.refresh_from_db(fields=["finished"])
+            elif not request.htmx:
                 return redirect("quizzes:question", pk=attempt.pk, position=position)
-            context = _question_context(request, attempt, slot)
-            return render(request, "quizzes/question.html#card", context)
-    context = _question_context(request, attempt, slot, form=form, error=error)
+            else:
+                # Rendered from what the service returned: the answer is not read back.
+                context = _question_page(request, attempt, slot, recorded.response, chosen=recorded.chosen)
+                return render(request, "quizzes/question.html#card", context)
+    response = selectors.response_to(attempt, slot.question)
+    context = _question_page(request, attempt, slot, response, form=form, error=error)
     template = "quizzes/question.html#card" if request.htmx else "quizzes/question.html"
     return render(request, template, context, status=status)
 
@@ -250,8 +187,8 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 @require_POST
 def finish(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
-    if case_redirect := _case_redirect(attempt):
-        return case_redirect
+    if elsewhere := _owned_elsewhere(attempt):
+        return elsewhere
     services.attempt_finish(attempt=attempt)
     return redirect("quizzes:results", pk=attempt.pk)
 
@@ -260,13 +197,13 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
-    if case_redirect := _case_redirect(attempt):
-        return case_redirect
+    if elsewhere := _owned_elsewhere(attempt):
+        return elsewhere
     _close_if_overdue(attempt)
     if not attempt.is_finished:
         messages.info(request, "Finish the quiz to see its results.")
         return redirect("quizzes:attempt", pk=attempt.pk)
-    return render(request, "quizzes/results.html", stats.attempt_results(attempt))
+    return render(request, "quizzes/results.html", selectors.attempt_results(attempt))
 
 
 # flags and notes
@@ -379,7 +316,7 @@ def question_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def progress(request: HttpRequest) -> HttpResponse:
-    return render(request, "quizzes/progress.html", stats.learner_progress(request.user))
+    return render(request, "quizzes/progress.html", selectors.learner_progress(request.user))
 
 
 @login_required
@@ -408,87 +345,3 @@ def review_start(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Nothing is due for review right now.")
         return redirect("quizzes:review")
     return redirect("quizzes:question", pk=attempt.pk, position=1)
-
-
-# instructors
-
-
-def instructor_required(view):
-    """Instructors (staff) only: anonymous visitors go to log in, learners get a 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            raise PermissionDenied("Instructors only.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@require_GET
-@instructor_required
-def teach(request: HttpRequest) -> HttpResponse:
-    reports = ProblemReport.objects.open().select_related("reporter").order_by("created")
-    context = stats.cohort() | {"items": stats.item_analysis(), "reports": reports, "resolve_form": ResolveReportForm()}
-    return render(request, "quizzes/teach.html", context)
-
-
-@require_POST
-@instructor_required
-def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(ProblemReport, pk=pk)
-    form = ResolveReportForm(request.POST)
-    if not form.is_valid():
-        errors = " ".join(e for field in form.errors.values() for e in field)
-        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
-    services.problem_report_resolve(report=report, instructor=request.user, **form.cleaned_data)
-    messages.success(request, f"Report on {report.label} closed: {report.get_status_display().lower()}.")
-    return redirect(reverse("quizzes:teach") + "#reports")
-
-
-@require_GET
-@instructor_required
-def teach_grades(request: HttpRequest) -> HttpResponse:
-    """The cohort grade report as CSV, one row per learner."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="calcinosis-grades.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "username",
-            "email",
-            "joined",
-            "answers",
-            "accuracy_percent",
-            "quizzes_finished",
-            "cases_completed",
-            "case_reasoning_percent",
-            "last_answer",
-        ]
-    )
-    for learner in stats.cohort()["learners"]:
-        writer.writerow(
-            [
-                _csv_text(learner.username),
-                _csv_text(learner.email),
-                learner.date_joined.date().isoformat(),
-                learner.answers or 0,
-                _csv_percent(learner.accuracy),
-                learner.quizzes_finished or 0,
-                learner.cases_completed or 0,
-                _csv_percent(learner.reasoning),
-                learner.last_answer.isoformat(timespec="seconds") if learner.last_answer else "",
-            ]
-        )
-    return response
-
-
-def _csv_text(value: str) -> str:
-    """Text a learner chose, made inert for spreadsheets: a leading = + - @ would start a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def _csv_percent(value) -> str:
-    return "" if value is None else f"{100 * float(value):.1f}"

@@ -1,7 +1,11 @@
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.models import User
 
-from calcinosis.models import Section
+from calcinosis.models import CalcinosisType, Differential, Section
+from cases.models import Hypothesis
+from quizzes.versions import version_for
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -63,3 +67,101 @@ class AttemptFactory(factory.django.DjangoModelFactory):
     learner = factory.SubFactory(UserFactory)
     mode = "tutor"
     topics = factory.LazyFunction(lambda: ["type"])
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A published case with no stages yet; add them with StageFactory(case=...)."""
+
+    class Meta:
+        model = "cases.Case"
+
+    slug = factory.Sequence(lambda n: f"test-case-{n}")
+    title = factory.Sequence(lambda n: f"Hard lumps on a test patient {n}")
+    presentation = "A 52-year-old woman with **tight skin** on her hands."
+    objectives = "- Type the calcinosis"
+    debrief = "Normal labs plus connective tissue disease: dystrophic."
+    is_published = True
+
+
+def _type(slug: str) -> CalcinosisType:
+    return CalcinosisType.objects.get(slug=slug)
+
+
+class StageFactory(factory.django.DjangoModelFactory):
+    """A stage without a decision; `StageFactory(type_decision=True)` or `(differential=True)` ends it in one,
+    with dystrophic as the expert's answer."""
+
+    class Meta:
+        model = "cases.Stage"
+
+    case = factory.SubFactory(CaseFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    kind = "history"
+    title = factory.Sequence(lambda n: f"Stage {n}")
+    body = "Findings."
+
+    class Params:
+        type_decision = factory.Trait(
+            decision="type",
+            decision_prompt="Which type?",
+            expert_type=factory.LazyFunction(lambda: _type("dystrophic")),
+            expert_reasoning="Normal labs.",
+        )
+        differential = factory.Trait(
+            decision="differential",
+            decision_prompt="Rank your top three.",
+            expert_type=factory.LazyFunction(lambda: _type("dystrophic")),
+            expert_reasoning="Tissue damage from a connective tissue disease.",
+        )
+
+
+class CaseProgressFactory(factory.django.DjangoModelFactory):
+    """A learner's place in a case, without the quiz attempt services.progress_start makes for its questions."""
+
+    class Meta:
+        model = "cases.CaseProgress"
+
+    learner = factory.SubFactory(UserFactory)
+    case = factory.SubFactory(CaseFactory)
+    revealed = 0
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    """A commitment at a type decision; `ranking=[...]` names its hypotheses (default: the expert's answer)."""
+
+    class Meta:
+        model = "cases.Commitment"
+        skip_postgeneration_save = True
+
+    progress = factory.SubFactory(CaseProgressFactory)
+    stage = factory.SubFactory(StageFactory, case=factory.SelfAttribute("..progress.case"), type_decision=True)
+    certainty = "sure"
+    score = Decimal(1)
+
+    @factory.post_generation
+    def ranking(self, create, extracted, **kwargs):
+        for rank, slug in enumerate(extracted or [self.stage.expert_answer], 1):
+            ctype = CalcinosisType.objects.filter(slug=slug).first()
+            mimic = None if ctype else Differential.objects.get(slug=slug)
+            Hypothesis.objects.create(commitment=self, rank=rank, ctype=ctype, mimic=mimic)
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A scored answer, recorded against the question's current version as the engine records one."""
+
+    class Meta:
+        model = "quizzes.Response"
+        skip_postgeneration_save = True
+
+    attempt = factory.SubFactory(AttemptFactory)
+    question = factory.SubFactory(QuestionFactory)
+    version = factory.LazyAttribute(lambda r: version_for(r.question, list(r.question.choices.all())))
+    certainty = "sure"
+    is_correct = True
+    score = factory.LazyAttribute(lambda r: Decimal(1) if r.is_correct else Decimal(0))
+
+    @factory.post_generation
+    def choices(self, create, extracted, **kwargs):
+        """`choices=[...]`: the options the learner chose."""
+        if extracted:
+            self.choices.set(extracted)

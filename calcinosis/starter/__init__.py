@@ -1,6 +1,7 @@
 """Loads the starter reference into a fresh database, from knowledge.json and sections/*.md.
 
-It runs inside data migrations with the historical models (`apps`), so it works at any later schema.
+It takes a model registry (`apps`): the browser tests run it on a flushed database. The data migrations run a frozen
+copy (calcinosis/migrations/_starter_v1.py), so editing this changes what no migration does.
 A row is created only when its slug is absent, and links are set only on rows it created: running it
 again adds nothing twice and undoes no edit made in admin. Site grades are loaded once the schema has them
 (a later migration runs this again), and only for a condition or type that has no grade yet.

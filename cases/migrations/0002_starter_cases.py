@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from cases import starter
+from cases.migrations import _starter_v1
 
 
 def load_cases(apps, schema_editor):
-    starter.load(apps)
+    _starter_v1.load(apps)
 
 
 class Migration(migrations.Migration):

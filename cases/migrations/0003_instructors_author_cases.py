@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from calcinosis.authoring import grant_to_instructors
+from calcinosis.migrations._instructors_v1 import grant_to_instructors
 
 
 def grant(apps, schema_editor):

@@ -3,14 +3,13 @@ existing cases keep any instructor's edits."""
 
 from django.db import migrations
 
-from cases import starter
-from quizzes import starter as bank
+from cases.migrations import _starter_v1
 
 
 def grade_cases(apps, schema_editor):
-    starter.load(apps)
-    rows = [q for case in starter.read_cases() for stage in case["stages"] for q in stage.get("questions", [])]
-    bank.apply_grades(apps, rows)
+    _starter_v1.load(apps)
+    rows = [q for case in _starter_v1.read_cases() for stage in case["stages"] for q in stage.get("questions", [])]
+    _starter_v1.apply_grades(apps, rows)
 
 
 class Migration(migrations.Migration):

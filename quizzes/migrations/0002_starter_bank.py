@@ -1,10 +1,10 @@
 from django.db import migrations
 
-from quizzes import starter
+from quizzes.migrations import _starter_v1
 
 
 def load_bank(apps, schema_editor):
-    starter.load(apps)
+    _starter_v1.load(apps)
 
 
 class Migration(migrations.Migration):

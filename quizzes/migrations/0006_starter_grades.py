@@ -3,12 +3,12 @@ added to the starter bank since 0002 are loaded; existing questions keep any ins
 
 from django.db import migrations
 
-from quizzes import starter
+from quizzes.migrations import _starter_v1
 
 
 def grade_bank(apps, schema_editor):
-    starter.load(apps)
-    starter.apply_grades(apps, starter.read_bank())
+    _starter_v1.load(apps)
+    _starter_v1.apply_grades(apps, _starter_v1.read_bank())
 
 
 class Migration(migrations.Migration):

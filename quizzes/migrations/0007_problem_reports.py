@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from calcinosis.authoring import grant_to_instructors
+from calcinosis.migrations._instructors_v1 import grant_to_instructors
 
 
 def grant(apps, schema_editor):

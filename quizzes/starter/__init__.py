@@ -1,9 +1,11 @@
 """Loads the starter question bank (questions.json) into a fresh database; see README.md for the format.
 
-Used by a data migration with historical models and by `import_questions` with the live ones (rows checked
-first by `quizzes.exchange.validate_rows`): a question is created only when its slug is absent, so loading again
-duplicates nothing and overwrites no edit. Rows may also say `"is_published": false`, and a case question's
-`"case"` (slug) and `"stage"` (order), as `export_questions` writes them.
+Used by `import_questions` (rows checked first by `quizzes.exchange.validate_rows`) and by the browser tests, which
+reload the starter content into a flushed database; the data migrations run a frozen copy of it
+(quizzes/migrations/_starter_v1.py), so editing this changes no migration. A question is created only when its
+slug is absent, so loading again duplicates nothing and overwrites no edit. Rows may also say
+`"is_published": false`, and a case question's `"case"` (slug) and `"stage"` (order), as `export_questions` writes
+them.
 """
 
 import json
@@ -100,36 +102,3 @@ def _choices(Choice, question, row: dict, sites: dict, types: dict) -> list:
 def _neutral(Choice, value: bool) -> dict:
     """Set `is_neutral` where the schema has it; the migrations that load before it exist leave it to a later one."""
     return {"is_neutral": value} if any(f.name == "is_neutral" for f in Choice._meta.get_fields()) else {}
-
-
-def apply_grades(apps, rows: list[dict]) -> None:
-    """Bring starter body maps up to the graded key: options for regions added since they were loaded, and their
-    recognised regions made neutral. Correct regions an instructor may have changed are left alone."""
-    Question = apps.get_model("quizzes", "Question")
-    Choice = apps.get_model("quizzes", "Choice")
-    sites = list(apps.get_model("calcinosis", "BodySite").objects.order_by("order"))
-    for row in rows:
-        question = Question.objects.filter(slug=row["slug"], kind="bodymap").first()
-        if question is None or row["kind"] != "bodymap":
-            continue
-        spec = row["sites"]
-        present = set(question.choices.values_list("site_id", flat=True))
-        Choice.objects.bulk_create(
-            Choice(
-                question=question,
-                order=site.order,
-                text=site.name,
-                is_correct=site.slug in spec["correct"],
-                is_neutral=site.slug in spec.get("recognised", []),
-                explanation=spec.get("explanations", {}).get(site.slug, ""),
-                site=site,
-            )
-            for site in sites
-            if site.pk not in present
-        )
-        recognised = spec.get("recognised", [])
-        question.choices.filter(site__slug__in=recognised, is_correct=False).update(is_neutral=True)
-        choices = list(question.choices.select_related("site").filter(site__isnull=False))
-        for choice in choices:
-            choice.order = choice.site.order
-        Choice.objects.bulk_update(choices, ["order"])

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from cases.models import Case, CaseProgress, Commitment
 from quizzes.models import Response
 from tests.browser.conftest import PHONE, axe_violations, log_in, screenshot
+from tests.every_page import case_pages
 from tests.factories import UserFactory
-from tests.pages import case_pages
 
 
 def _commit_here(page):
@@ -33,6 +33,11 @@ def test_a_learner_works_through_a_case(page):
     page.goto("/cases/")
     page.get_by_role("link", name=case.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(case.title)
+    assert not CaseProgress.objects.exists()  # opening the case starts nothing
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Start the case").click()
+    expect(page.get_by_role("button", name=re.compile("^Reveal the"))).to_be_focused()
+    assert CaseProgress.objects.count() == 1
     url = page.url
     stages = list(case.stages.all())
     committed = False
@@ -125,6 +130,7 @@ def test_an_instructor_authors_a_case_that_a_learner_completes(page, browser, li
     log_in(learner_page, "student")
     learner_page.goto("/cases/")
     learner_page.get_by_role("link", name="Lumps after a drip").click()
+    learner_page.get_by_role("button", name="Start the case").click()
     learner_page.get_by_role("button", name="Reveal the history").click()
     learner_page.locator(".decision-form").get_by_label("Iatrogenic").check()
     learner_page.get_by_role("button", name="Commit").click()
@@ -133,6 +139,19 @@ def test_an_instructor_authors_a_case_that_a_learner_completes(page, browser, li
     expect(learner_page.get_by_text("Your reasoning score: 100%")).to_be_visible()
     screenshot(learner_page, "case-debrief")
     learner_context.close()
+
+
+def test_a_case_starts_without_javascript(browser, live_server):
+    UserFactory(username="learner")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, "learner")
+    case = Case.objects.published().first()
+    page.goto(case.get_absolute_url())
+    page.get_by_role("button", name="Start the case").click()
+    expect(page.get_by_role("button", name=re.compile("^Reveal the"))).to_be_visible()
+    assert page.url.endswith(case.get_absolute_url()) and CaseProgress.objects.count() == 1
+    context.close()
 
 
 def test_case_pages_pass_axe_on_a_phone(page):

@@ -2,13 +2,14 @@
 
 import re
 
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, axe_violations, screenshot
 from tests.conftest import PASSWORD
+from tests.every_page import EXTRA_PATHS, STATIC_PAGES, section_paths
 from tests.factories import UserFactory
-from tests.pages import EXTRA_PATHS, STATIC_PAGES, section_paths
 
 
 def _log_in(page, username="learner"):
@@ -36,7 +37,7 @@ def test_every_page_passes_axe_at_phone_and_desktop_widths(page):
     public = [reverse(name) for name, audience in STATIC_PAGES if audience == "anyone"]
     _axe_over(page, public + EXTRA_PATHS + section_paths(), "visitor", failures)
     # An instructor sees every learner page and the instructors' page too.
-    UserFactory(username="instructor", is_staff=True)
+    UserFactory(username="instructor", is_staff=True).groups.add(Group.objects.get(name="Instructors"))
     _log_in(page, "instructor")
     _axe_over(page, [reverse(name) for name, audience in STATIC_PAGES if audience != "anyone"], "member", failures)
     assert failures == {}, "\n".join(f"{k}: {v}" for k, v in failures.items())

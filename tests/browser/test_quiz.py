@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from quizzes.models import Response, ReviewCard
 from tests.browser.conftest import DESKTOP, PHONE, axe_violations, screenshot
-from tests.pages import quiz_pages
+from tests.every_page import quiz_pages
 
 
 def _sign_up(page, username="quizzer"):

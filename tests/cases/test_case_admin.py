@@ -8,7 +8,7 @@ from PIL import Image
 
 from cases.models import Case, Stage
 from quizzes.models import Question
-from tests.cases.conftest import reveal
+from tests.cases.conftest import reveal, start
 from tests.factories import question_with_choices
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +143,7 @@ def test_a_stage_image_needs_alt_text_and_is_served_safely(client, learner_clien
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
+    start(learner_client, case)
     reveal(learner_client, case)
     assert (
         'alt="Chalky white nodules on two fingertips"' in learner_client.get(case.get_absolute_url()).content.decode()
@@ -151,7 +152,7 @@ def test_a_stage_image_needs_alt_text_and_is_served_safely(client, learner_clien
 
 def test_media_outside_the_upload_folder_is_refused(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    assert client.get("/media/../calcinosis/settings.py").status_code in (400, 404)
+    assert client.get("/media/../config/settings.py").status_code in (400, 404)
     assert client.get("/media/cases/missing.png").status_code == 404
 
 

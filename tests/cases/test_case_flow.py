@@ -1,11 +1,13 @@
 """Stepwise disclosure: stages come one at a time, decisions must be committed first, and it all resumes."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases import services
 from cases.models import CaseProgress, Commitment
 from quizzes.models import Response
-from tests.cases.conftest import reveal
+from tests.cases.conftest import reveal, start
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +28,15 @@ def test_the_list_shows_difficulty_topics_and_status(learner_client, case):
 
 def test_a_case_opens_on_the_presentation_only(learner_client, case):
     body = learner_client.get(case.get_absolute_url()).content.decode()
-    assert "<strong>tight skin</strong>" in body
+    assert "<strong>tight skin</strong>" in body and "Start the case" in body
+    start(learner_client, case)
+    body = learner_client.get(case.get_absolute_url()).content.decode()
+    assert "<strong>tight skin</strong>" in body and "Reveal the history" in body
     assert "Raynaud" not in body
-    assert "Reveal the history" in body
 
 
 def test_revealing_swaps_in_the_next_stage(learner_client, case):
+    start(learner_client, case)
     response = reveal(learner_client, case, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200 and "<h1" not in body
@@ -39,6 +44,7 @@ def test_revealing_swaps_in_the_next_stage(learner_client, case):
 
 
 def test_a_decision_blocks_the_next_stage_until_committed(learner_client, case):
+    start(learner_client, case)
     reveal(learner_client, case)
     blocked = reveal(learner_client, case)
     assert blocked.status_code == 409
@@ -48,6 +54,7 @@ def test_a_decision_blocks_the_next_stage_until_committed(learner_client, case):
 
 
 def test_a_later_stage_cannot_be_reached_by_url(learner_client, case):
+    start(learner_client, case)
     reveal(learner_client, case)
     lab = case.stages.get(order=3)
     response = learner_client.post(f"/cases/{case.slug}/stages/{lab.pk}/commit/", {"first": "dystrophic"})
@@ -60,6 +67,7 @@ def test_a_later_stage_cannot_be_reached_by_url(learner_client, case):
 
 
 def test_the_whole_case_with_debrief(learner_client, case):
+    start(learner_client, case)
     history, _, lab = case.stages.all()
     reveal(learner_client, case)
     learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", DIFFERENTIAL)
@@ -83,6 +91,7 @@ def test_the_whole_case_with_debrief(learner_client, case):
     ],
 )
 def test_a_bad_commitment_is_a_400_and_records_nothing(learner_client, case, data, message):
+    start(learner_client, case)
     history = case.stages.get(order=1)
     reveal(learner_client, case)
     response = learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", data)
@@ -92,6 +101,7 @@ def test_a_bad_commitment_is_a_400_and_records_nothing(learner_client, case, dat
 
 
 def test_a_second_commit_keeps_the_first(learner_client, case):
+    start(learner_client, case)
     history = case.stages.get(order=1)
     reveal(learner_client, case)
     learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", DIFFERENTIAL)
@@ -100,6 +110,7 @@ def test_a_second_commit_keeps_the_first(learner_client, case):
 
 
 def test_leaving_and_coming_back_resumes(learner_client, case):
+    start(learner_client, case)
     history = case.stages.get(order=1)
     reveal(learner_client, case)
     learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", DIFFERENTIAL)
@@ -156,19 +167,20 @@ def test_reveal_and_commit_reject_get(learner_client, case):
 
 
 def test_the_case_page_costs_a_constant_number_of_queries(learner_client, case):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    def page_queries() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            assert learner_client.get(case.get_absolute_url()).status_code == 200
+        return [q["sql"][:60] for q in queries]  # read now: the next request clears the connection's log
 
     history = case.stages.get(order=1)
+    start(learner_client, case)
     reveal(learner_client, case)
     learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", DIFFERENTIAL)
     reveal(learner_client, case)
-    with CaptureQueriesContext(connection) as early:
-        learner_client.get(case.get_absolute_url())
+    early = page_queries()
     reveal(learner_client, case)
-    with CaptureQueriesContext(connection) as late:
-        assert learner_client.get(case.get_absolute_url()).status_code == 200
-    assert len(early) == len(late), ([q["sql"][:60] for q in early], [q["sql"][:60] for q in late])
+    late = page_queries()
+    assert len(early) == len(late), (early, late)
 
 
 def test_a_cases_questions_are_not_listed_as_an_unfinished_quiz(learner_client, learner, case):
@@ -200,6 +212,7 @@ def test_a_case_question_cannot_be_opened_by_url_before_its_stage(learner_client
 
 
 def test_a_double_click_on_reveal_shows_one_stage(learner_client, case):
+    start(learner_client, case)
     reveal(learner_client, case)
     history = case.stages.get(order=1)
     learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", DIFFERENTIAL)
@@ -209,13 +222,14 @@ def test_a_double_click_on_reveal_shows_one_stage(learner_client, case):
 
 
 def test_a_reveal_without_the_page_state_is_a_400(learner_client, case):
+    start(learner_client, case)
     assert learner_client.post(f"/cases/{case.slug}/reveal/").status_code == 400
     assert learner_client.post(f"/cases/{case.slug}/reveal/", {"seen": "x"}).status_code == 400
 
 
 def test_the_debrief_names_the_diagnosis_only_when_the_author_gave_one(learner_client, learner, case):
     from calcinosis.models import CalcinosisType
-    from tests.pages import finish_case
+    from tests.every_page import finish_case
 
     finish_case(learner, case)
     assert "Diagnosis:" not in learner_client.get(case.get_absolute_url()).content.decode()

@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from calcinosis.models import CalcinosisType, Differential
-from cases import services
 from cases.models import Commitment, Hypothesis
-from quizzes import stats
-from tests.cases.conftest import reveal
+from quizzes import selectors as quiz_selectors
+from tests.cases.conftest import reveal, start
+from tests.factories import CaseProgressFactory, CommitmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ RANKED = {"first": "dystrophic", "second": "osteoma-cutis", "third": "xanthomas"
 
 
 def test_a_ranking_is_stored_as_rows_of_types_and_mimics(learner_client, case):
-    learner_client.get(case.get_absolute_url())
+    start(learner_client, case)
     reveal(learner_client, case)
     history = case.stages.get(order=1)
     learner_client.post(f"/cases/{case.slug}/stages/{history.pk}/commit/", RANKED)
@@ -32,7 +32,7 @@ def test_a_ranking_is_stored_as_rows_of_types_and_mimics(learner_client, case):
 def test_a_stage_can_narrow_the_mimics_offered(learner, learner_client, case):
     history = case.stages.get(order=1)
     history.mimics.set(Differential.objects.filter(slug__in=["milia", "xanthomas"]))
-    learner_client.get(case.get_absolute_url())
+    start(learner_client, case)
     reveal(learner_client, case)
     body = learner_client.get(case.get_absolute_url()).content.decode()
     assert "Milia (mimic)" in body and "Osteoma cutis (mimic)" not in body
@@ -52,20 +52,14 @@ def test_the_expert_answer_is_one_row_and_fits_the_decision(case):
 
 
 def test_type_decisions_count_in_the_learners_confusion_matrix(learner, learner_client, case):
-    progress = services.progress_start(learner=learner, case=case)
-    stages = list(case.stages.all())
-    for stage in stages:
-        progress = services.stage_reveal(progress=progress)
-        if stage.decision == "differential":
-            services.decision_commit(
-                progress=progress, stage=stage, ranking=["metastatic", "milia", "xanthomas"], certainty="sure"
-            )
-        elif stage.decision == "type":
-            services.decision_commit(progress=progress, stage=stage, ranking=["iatrogenic"], certainty="sure")
+    history, _, lab = case.stages.all()
+    progress = CaseProgressFactory(learner=learner, case=case, revealed=3)
+    CommitmentFactory(progress=progress, stage=history, ranking=["metastatic", "milia", "xanthomas"], score=0)
+    CommitmentFactory(progress=progress, stage=lab, ranking=["iatrogenic"], score=0)
     body = learner_client.get("/progress/").content.decode()
     assert "you chose <strong>Metastatic</strong> when it was <strong>Dystrophic</strong> (1×)" in body
-    confusion = stats.type_confusion(learner)
+    confusion = quiz_selectors.type_confusion(learner)
     cells = {(row["type"].slug, cell["chosen"].slug): cell["n"] for row in confusion["rows"] for cell in row["cells"]}
     assert cells[("dystrophic", "metastatic")] == 1
     assert cells[("dystrophic", "iatrogenic")] == 1
-    assert stats.type_confusion(None)["any"]
+    assert quiz_selectors.type_confusion(None)["any"]

@@ -3,7 +3,7 @@
 import pytest
 
 from quizzes.models import ProblemReport
-from tests.cases.conftest import reveal
+from tests.cases.conftest import reveal, start
 
 pytestmark = pytest.mark.django_db
 
@@ -15,14 +15,14 @@ def _url(case, stage) -> str:
 
 
 def test_it_refuses_a_stage_not_yet_revealed(learner_client, case):
-    learner_client.get(case.get_absolute_url())
+    start(learner_client, case)
     first = case.stages.get(order=1)
     assert learner_client.post(_url(case, first), REPORT).status_code == 404
     assert not ProblemReport.objects.exists()
 
 
 def test_it_files_a_report_on_a_revealed_stage(learner_client, learner, case):
-    learner_client.get(case.get_absolute_url())
+    start(learner_client, case)
     reveal(learner_client, case)
     first = case.stages.get(order=1)
     body = learner_client.get(case.get_absolute_url()).content.decode()
@@ -35,7 +35,7 @@ def test_it_files_a_report_on_a_revealed_stage(learner_client, learner, case):
 
 
 def test_it_rejects_get_and_bad_input(learner_client, case):
-    learner_client.get(case.get_absolute_url())
+    start(learner_client, case)
     reveal(learner_client, case)
     first = case.stages.get(order=1)
     assert learner_client.get(_url(case, first)).status_code == 405

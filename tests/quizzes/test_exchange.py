@@ -11,10 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from calcinosis.models import BodySite
+from cases.management.commands.import_questions import known
 from cases.models import Case
 from quizzes import exchange
 from quizzes.management.commands.export_questions import exportable
-from quizzes.management.commands.import_questions import known
 from quizzes.models import Choice, Kind, Question, Topic
 from quizzes.starter import read_bank
 from tests.factories import question_with_choices

@@ -19,7 +19,7 @@ def _attempt_on(learner, question):
 def _record(attempt, question, choice_ids=(), value=None, certainty="unsure"):
     return services.response_record(
         attempt=attempt, question=question, choice_ids=list(choice_ids), value=value, certainty=certainty
-    )[0]
+    ).response
 
 
 def test_select_all_gives_partial_credit(learner):

@@ -50,7 +50,7 @@ def test_progress_counts_answers_and_shows_the_confusion(learner_client, learner
 
 
 def test_the_confusion_matrix_counts_chosen_against_right(learner):
-    from quizzes.stats import type_confusion
+    from quizzes.selectors import type_confusion
 
     question = _type_question("idiopathic")
     _answer(learner, question, "dystrophic")

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.test import Client
 
-from quizzes import services, stats
+from quizzes import selectors, services
 from quizzes.models import Choice, QuestionVersion, Response
 from tests.factories import UserFactory, question_with_choices
 
@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def _answer(learner, question, choice):
     attempt = services.attempt_start(learner=learner, topics=[], size=1, question_ids=[question.pk])
-    response, _ = services.response_record(
+    response = services.response_record(
         attempt=attempt, question=question, choice_ids=[choice.pk], value=None, certainty="sure"
-    )
+    ).response
     services.attempt_finish(attempt=attempt)
     return attempt, response
 
@@ -131,8 +131,8 @@ def test_peers_are_counted_per_version(learner, other_learner):
     _, first = _answer(learner, question, key)
     _swap_key(question)
     _, second = _answer(other_learner, question, key)
-    assert stats.peer_choices(first.version_id) == {"total": 1, "share": {key.pk: 100}}
-    assert stats.peer_choices(second.version_id)["total"] == 1
+    assert selectors.peer_choices(first.version_id) == {"total": 1, "share": {key.pk: 100}}
+    assert selectors.peer_choices(second.version_id)["total"] == 1
 
 
 def test_item_analysis_has_a_row_per_version(learner, other_learner, instructor_client):

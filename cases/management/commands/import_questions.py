@@ -1,0 +1,75 @@
+"""Import questions into the bank. It lives with the cases app because a question may belong to a case, so both the
+engine (quizzes) and the cases are needed to check a file; export_questions needs only the engine."""
+
+from pathlib import Path
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from calcinosis.models import BodySite, CalcinosisType, Condition, Differential, Section
+from cases.models import Case
+from quizzes import exchange, starter
+
+
+class Command(BaseCommand):
+    help = (
+        "Import questions from a JSON, Moodle XML or GIFT file. A question whose slug exists is skipped, never "
+        "overwritten, so importing a file again changes nothing; a file with any problem is refused whole."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument(
+            "--format",
+            choices=list(exchange.READERS),
+            help="Default: from the extension (.json; .xml for Moodle XML; .gift or .txt for GIFT).",
+        )
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        rows = read_rows(path, options["format"] or format_of(path))
+        problems = exchange.validate_rows(rows, known())
+        if problems:
+            listed = "\n".join(f"- {problem}" for problem in problems)
+            raise CommandError(f"{path} was not imported; nothing was changed. Problems:\n{listed}")
+        with transaction.atomic():
+            created, skipped = starter.load(apps, rows)
+        self.stdout.write(f"{created} created, {skipped} skipped")
+
+
+def format_of(path: Path) -> str:
+    try:
+        return exchange.EXTENSIONS[path.suffix.lower()]
+    except KeyError:
+        choices = ", ".join(exchange.READERS)
+        raise CommandError(f"Cannot tell the format of {path} from its extension; pass --format ({choices}).") from None
+
+
+def read_rows(path: Path, fmt: str) -> list:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CommandError(f"No such file: {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"Cannot read {path}: {error}") from None
+    try:
+        return exchange.READERS[fmt](text)
+    except ValueError as error:
+        raise CommandError(f"{path}: {error}") from None
+
+
+def known() -> exchange.Knowledge:
+    """The slugs in this database, which a question may point at."""
+
+    def slugs(model) -> frozenset[str]:
+        return frozenset(model.objects.values_list("slug", flat=True))
+
+    return exchange.Knowledge(
+        sections=slugs(Section),
+        types=slugs(CalcinosisType),
+        conditions=slugs(Condition),
+        sites=slugs(BodySite),
+        differentials=slugs(Differential),
+        cases=slugs(Case),
+    )

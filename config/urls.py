@@ -1,0 +1,32 @@
+"""The root URLconf: every app's prefix is set here, and only here."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from pages.urls import account_patterns, media_patterns
+from quizzes.urls import progress_patterns, quiz_patterns, review_patterns
+
+# The quiz engine serves three areas under one namespace, so `quizzes:progress` and `quizzes:review` keep
+# their names while each area keeps its own prefix.
+quizzes_areas = (
+    [
+        path("quizzes/", include(quiz_patterns)),
+        path("progress/", include(progress_patterns)),
+        path("review/", include(review_patterns)),
+    ],
+    "quizzes",
+)
+
+urlpatterns = [
+    # the site shell: home, health, accounts, uploaded case images
+    path("", include("pages.urls")),
+    path("accounts/", include(account_patterns)),
+    path("media/", include(media_patterns)),
+    # learners
+    path("reference/", include("calcinosis.urls")),
+    path("cases/", include("cases.urls")),
+    path("", include(quizzes_areas)),
+    # instructors
+    path("teach/", include("teach.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,34 @@
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from calcinosis.authoring import is_instructor
+
+# The modules in the order the navigation shows them. A module whose URLs are not installed yet is left
+# out rather than linked to a page that does not exist.
+_LEARNER_NAV = [
+    ("Reference", "reference:index"),
+    ("Cases", "cases:index"),
+    ("Quizzes", "quizzes:index"),
+    ("Progress", "quizzes:progress"),
+    ("Review", "quizzes:review"),
+]
+_INSTRUCTOR_NAV = [("Teach", "teach:dashboard"), ("Admin", "admin:index")]
+
+
+def _links(entries: list[tuple[str, str]], path: str) -> list[dict]:
+    links = []
+    for label, name in entries:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        links.append({"label": label, "url": url, "current": path.startswith(url)})
+    return links
+
+
+def navigation(request: HttpRequest) -> dict:
+    entries = list(_LEARNER_NAV)
+    user = getattr(request, "user", None)
+    if user is not None and is_instructor(user):
+        entries += _INSTRUCTOR_NAV
+    return {"nav_links": _links(entries, request.path)}

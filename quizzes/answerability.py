@@ -1,0 +1,44 @@
+"""Whether a question can be answered: one rule for the admin, answering and question import.
+
+Pure code, no Django, so that quizzes.exchange checks imported rows by the same rule as Question does. A kind is its
+value ("single", "multiple", "bodymap", "numeric"); options are dicts with "is_correct" and optionally "is_neutral".
+"""
+
+MIN_OPTIONS = 2
+
+
+def enough_correct(kind: str, correct: int) -> bool:
+    """A single-best-answer question needs exactly one correct option; select-all and body-map ones at least one."""
+    return correct == 1 if kind == "single" else correct >= 1
+
+
+def option_problem(kind: str, choice: dict) -> str | None:
+    """What is wrong with one option whatever the others: only a body-map region can be neutral, never also correct."""
+    if kind != "bodymap" and choice.get("is_neutral"):
+        return "Only a body-map region can be neutral (a recognised site)."
+    if choice["is_correct"] and choice.get("is_neutral"):
+        return "An option cannot be both correct and neutral."
+    return None
+
+
+def answerability_problems(kind: str, choices: list[dict], answer=None, tolerance=None) -> list[str]:
+    """Why a question could not be answered, given its kind, its options and, for a numeric one, its answer and
+    tolerance; [] if it can. An option at fault is reported alone, before the options are counted."""
+    for choice in choices:
+        if problem := option_problem(kind, choice):
+            return [problem]
+    correct = sum(1 for c in choices if c["is_correct"])
+    if kind == "single" and (len(choices) < MIN_OPTIONS or not enough_correct(kind, correct)):
+        return ["A single-best-answer question needs at least two options and exactly one correct."]
+    if kind == "multiple" and (len(choices) < MIN_OPTIONS or not enough_correct(kind, correct)):
+        return ["A select-all question needs at least two options and at least one correct."]
+    if kind == "bodymap" and not enough_correct(kind, correct):
+        return ["A body-map question needs at least one correct region."]
+    if kind == "numeric":
+        problems = []
+        if answer is None or tolerance is None or tolerance < 0:
+            problems.append("A numeric question needs an answer and a tolerance of zero or more.")
+        if choices:
+            problems.append("A numeric question has no options; remove them.")
+        return problems
+    return []

@@ -1,0 +1,243 @@
+"""The row shape: a question as a dict of the JSON bank format (quizzes/starter/README.md), and what the Moodle XML
+and GIFT modules share to write rows and read them back.
+
+What Moodle XML and GIFT cannot say natively travels as Moodle tags (``section:dystrophic``, ``type:dystrophic``,
+``condition:...``, ``site:...``, ``differential:...``, ``kind:bodymap``, ``case:...``, ``stage:2``; in GIFT also
+``unit:...`` and ``unpublished``), in ``<tags>`` and in GIFT's ``// [id:slug] [tag:...]`` comment, which Moodle
+itself reads and writes. A question's slug is its Moodle ID number and name.
+"""
+
+import hashlib
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Kept equal to quizzes.models.Kind and Topic by a test; repeated here so this module needs no Django.
+KINDS = ("single", "multiple", "bodymap", "numeric")
+TOPICS = {
+    "type": "Type",
+    "distribution": "Distribution",
+    "differential": "Differential diagnosis",
+    "extent": "Extent",
+    "history": "Clinical history",
+    "epidemiology": "Epidemiology",
+    "etiology": "Etiology",
+    "pathophysiology": "Pathophysiology",
+    "laboratory": "Laboratory",
+    "examination": "Examination",
+    "management": "Management",
+}
+ABOUT = ("types", "conditions", "sites", "differentials")
+# Question.slug's column size in quizzes/models.py.
+MAX_SLUG = 80
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def as_row(question) -> dict:
+    """A Question (choices, their site and type, and links prefetched) as a row of the JSON format.
+
+    Optional keys appear only when they say something: ``is_published`` when false, ``case`` and ``stage`` for a
+    case question, so the starter bank exports exactly as questions.json holds it.
+    """
+    row = {
+        "slug": question.slug,
+        "kind": question.kind,
+        "topic": question.topic,
+        "stem": question.stem,
+        "teaching_point": question.teaching_point,
+        "section": question.section.slug if question.section_id else None,
+        "about": {field: sorted(k.slug for k in getattr(question, field).all()) for field in ABOUT},
+    }
+    row.update(_answer_key(question))
+    if not question.is_published:
+        row["is_published"] = False
+    if question.case_id:
+        row["case"] = question.case.slug
+        row["stage"] = question.stage.order if question.stage_id else None
+    return row
+
+
+def _answer_key(question) -> dict:
+    choices = list(question.choices.all())
+    if question.kind == "numeric":
+        return {"answer": _float(question.answer), "tolerance": _float(question.tolerance), "unit": question.unit}
+    if question.kind == "bodymap":
+        regions = [c for c in choices if c.site_id]
+        return {
+            "sites": {
+                "correct": [c.site.slug for c in regions if c.is_correct],
+                "recognised": [c.site.slug for c in regions if c.is_neutral],
+                "explanations": {c.site.slug: c.explanation for c in regions},
+            }
+        }
+    return {"choices": [_choice(c) for c in choices]}
+
+
+def _choice(choice) -> dict:
+    row = {"text": choice.text, "correct": choice.is_correct, "explanation": choice.explanation}
+    if choice.ctype_id:
+        row["type"] = choice.ctype.slug
+    return row
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def rows_of(questions: Iterable) -> list[dict]:
+    """Questions as JSON rows; rows pass through, so the writers work on both."""
+    return [q if isinstance(q, dict) else as_row(q) for q in questions]
+
+
+def options_of(row: dict) -> list[dict]:
+    """The options a learner sees, as {text, correct, neutral, explanation}: a body map's are its regions.
+
+    A body map's recognised regions are neutral: Moodle gives them a fraction of 0, as our scoring does."""
+    if row["kind"] != "bodymap":
+        return row.get("choices", [])
+    spec = row["sites"]
+    correct, recognised, explanations = spec["correct"], spec.get("recognised", []), spec.get("explanations", {})
+    regions = list(dict.fromkeys([*explanations, *correct, *recognised]))
+    return [
+        {
+            "text": region_name(s),
+            "correct": s in correct,
+            "neutral": s in recognised,
+            "explanation": explanations.get(s, ""),
+        }
+        for s in regions
+    ]
+
+
+def region_name(slug: str) -> str:
+    """A region's name from its slug, as the starter knowledge names them ("lower-legs" -> "Lower legs")."""
+    return slug.replace("-", " ").capitalize()
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def stable_slug(stem: str, options: Iterable[str] = ()) -> str:
+    """A slug for a question that came without one: the same text always gives the same slug, so importing the same
+    file again skips it instead of duplicating it."""
+    digest = hashlib.sha256("\n".join([stem, *options]).encode()).hexdigest()[:8]
+    words = slugify(stem)[:60].strip("-")
+    return f"{words}-{digest}" if words else f"question-{digest}"
+
+
+def tags_of(row: dict) -> list[str]:
+    """What Moodle XML and GIFT lack a place for, as Moodle tags."""
+    tags = [f"section:{row['section']}"] if row.get("section") else []
+    for field in ABOUT:
+        tags += [f"{field[:-1]}:{slug}" for slug in row.get("about", {}).get(field, [])]
+    if row["kind"] == "bodymap":
+        tags.append("kind:bodymap")
+    if row.get("case"):
+        tags.append(f"case:{row['case']}")
+    if row.get("stage"):
+        tags.append(f"stage:{row['stage']}")
+    return tags
+
+
+def _read_tags(tags: Iterable[str]) -> dict:
+    marks = {"section": None, "about": {field: [] for field in ABOUT}, "bodymap": False}
+    for tag in tags:
+        name, _, value = tag.strip().partition(":")
+        if name == "kind":
+            marks["bodymap"] = value == "bodymap"
+        elif f"{name}s" in ABOUT:
+            marks["about"][f"{name}s"].append(value)
+        elif name == "stage" and value.isdigit():
+            marks["stage"] = int(value)
+        elif name in ("section", "case", "unit") and value:
+            marks[name] = value
+        elif name == "unpublished":
+            marks["unpublished"] = True
+    return marks
+
+
+def row_from(
+    *, ids: list[str], topic: str, stem: str, teaching_point: str, tags: list[str], key: dict, hidden: bool = False
+) -> dict:
+    """A row of the JSON format from what Moodle XML or GIFT gave, with the tags we wrote put back in place."""
+    marks = _read_tags(tags)
+    if marks["bodymap"] and "choices" in key:
+        key = _bodymap_key(key["choices"])
+    elif "choices" in key:
+        key = {**key, "choices": [{k: v for k, v in c.items() if k != "neutral"} for c in key["choices"]]}
+    if "unit" in marks and key["kind"] == "numeric":
+        key = {**key, "unit": marks["unit"]}
+    row = {
+        "slug": _slug(ids, stem, key),
+        "kind": key["kind"],
+        "topic": topic,
+        "stem": stem,
+        "teaching_point": teaching_point,
+        "section": marks["section"],
+        "about": marks["about"],
+    }
+    row.update((name, value) for name, value in key.items() if name != "kind")
+    if hidden or marks.get("unpublished"):
+        row["is_published"] = False
+    if "case" in marks:
+        row["case"], row["stage"] = marks["case"], marks.get("stage")
+    return row
+
+
+def _slug(ids: list[str], stem: str, key: dict) -> str:
+    """The first id that is a valid slug (Moodle's ID number, then the name), else one derived from the text."""
+    valid = [i for i in ids if i and SLUG_RE.fullmatch(i) and len(i) <= MAX_SLUG]
+    options = [c["text"] for c in key.get("choices", [])] + sorted(key.get("sites", {}).get("explanations", {}))
+    return valid[0] if valid else stable_slug(stem, options)
+
+
+def _bodymap_key(choices: list[dict]) -> dict:
+    """Regions come back by name; their slugs are the names slugified, as region_name() wrote them."""
+    return {
+        "kind": "bodymap",
+        "sites": {
+            "correct": [slugify(c["text"]) for c in choices if c["correct"]],
+            "recognised": [slugify(c["text"]) for c in choices if c.get("neutral")],
+            "explanations": {slugify(c["text"]): c["explanation"] for c in choices},
+        },
+    }
+
+
+def topic_from(category: str) -> str:
+    """A topic from a category path's last part: its value ("type") or its label ("Differential diagnosis")."""
+    last = category.strip().rstrip("/").rpartition("/")[2].strip()
+    labels = {label.lower(): value for value, label in TOPICS.items()}
+    return labels.get(last.lower(), last.lower() if last.lower() in TOPICS else last)
+
+
+def format_number(value) -> str:
+    return repr(float(value)).removesuffix(".0")
+
+
+def fractions(options: list[dict], single: bool) -> list[str]:
+    """Moodle grades as percentages: a multiple-answer question's right options share 100 and each wrong one takes
+    back as much as a right one gives, as quizzes.scoring.score_partial does; all are in Moodle's list of grades
+    for up to ten right options. A neutral option (a body map's recognised region) is worth 0 either way."""
+    right = sum(1 for o in options if o["correct"]) or 1
+    share = f"{100 / right:.5f}".rstrip("0").rstrip(".")
+    if single:
+        return ["100" if o["correct"] else "0" for o in options]
+    return [share if o["correct"] else "0" if o.get("neutral") else f"-{share}" for o in options]
+
+
+def parse_number(value: str, where: str) -> float:
+    number = float_or_none(value)
+    if number is None:
+        raise ValueError(f"{where}: {value.strip()!r} is not a number.")
+    return number
+
+
+def float_or_none(value: str) -> float | None:
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None

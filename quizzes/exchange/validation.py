@@ -1,0 +1,244 @@
+"""Validation of rows before import: what the loader would trip on, what would truncate, what no learner could
+answer (the rule of quizzes.answerability)."""
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+
+from quizzes.answerability import MIN_OPTIONS, answerability_problems, enough_correct, option_problem
+from quizzes.exchange.rows import ABOUT, KINDS, MAX_SLUG, SLUG_RE, TOPICS
+
+# Column sizes in quizzes/models.py.
+MAX_CHOICE_TEXT, MAX_UNIT = 300, 30
+# DecimalField(max_digits=12, decimal_places=4) holds less than this.
+MAX_NUMBER = 10**8
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The slugs a question may point at, read from the database or from calcinosis/starter/knowledge.json."""
+
+    sections: frozenset[str] = frozenset()
+    types: frozenset[str] = frozenset()
+    conditions: frozenset[str] = frozenset()
+    sites: frozenset[str] = frozenset()
+    differentials: frozenset[str] = frozenset()
+    cases: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Knowledge":
+        """From knowledge.json's shape: each field a list of objects with a slug."""
+        return cls(**{f.name: frozenset(item["slug"] for item in data.get(f.name, [])) for f in fields(cls)})
+
+
+# ---------------------------------------------------------------- validation
+
+
+def validate_rows(rows, knowledge: Knowledge) -> list[str]:
+    """Every problem of a whole file: each row's, and slugs used twice (the second would be skipped unseen)."""
+    if not isinstance(rows, list):
+        return ["The file holds no list of questions."]
+    problems = [problem for row in rows for problem in validate_row(row, knowledge)]
+    slugs = Counter(row["slug"] for row in rows if isinstance(row, dict) and isinstance(row.get("slug"), str))
+    problems += [f"Slug {slug!r} is used by {n} questions in the file." for slug, n in slugs.items() if n > 1]
+    return problems
+
+
+def validate_row(row, knowledge: Knowledge) -> list[str]:
+    """Every problem of one question in the JSON format, as sentences naming it; [] when it can be loaded.
+
+    The rules are those of the models and of answering: what the loader would trip on, what would truncate, and
+    what no learner could answer. Editorial rules (option counts, wording) belong to the content tests.
+    """
+    if isinstance(knowledge, dict):
+        knowledge = Knowledge(**{f.name: frozenset(knowledge.get(f.name, ())) for f in fields(Knowledge)})
+    if not isinstance(row, dict):
+        return [f"A question is a {type(row).__name__}, not an object."]
+    check = _KIND_CHECKS.get(row["kind"]) if _known(row.get("kind"), KINDS) else lambda row, knowledge: []
+    problems = _common_problems(row) + _link_problems(row, knowledge) + check(row, knowledge) + _stray_fields(row)
+    return [f"Question {_name(row)}: {problem}" for problem in problems]
+
+
+def _name(row: dict) -> str:
+    slug = row.get("slug")
+    if isinstance(slug, str) and slug:
+        return repr(slug)
+    return f"without a slug (stem {str(row.get('stem', ''))[:50]!r})"
+
+
+def _common_problems(row: dict) -> list[str]:
+    problems = _slug_problems(row.get("slug"))
+    if not _known(row.get("kind"), KINDS):
+        problems.append(f"unknown kind {row.get('kind')!r} (expected one of {', '.join(KINDS)}).")
+    if not _known(row.get("topic"), TOPICS):
+        problems.append(f"unknown topic {row.get('topic')!r} (expected one of {', '.join(TOPICS)}).")
+    if not _text(row.get("stem")):
+        problems.append("it has no stem.")
+    if not _text(row.get("teaching_point")):
+        problems.append("it has no teaching point (in Moodle XML the general feedback, in GIFT the text after ####).")
+    if not isinstance(row.get("is_published", True), bool):
+        problems.append("is_published must be true or false.")
+    return problems
+
+
+def _slug_problems(slug) -> list[str]:
+    if not slug:
+        return ["it has no slug."]
+    if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
+        return ["its slug is not kebab-case (lowercase letters and digits joined by single hyphens)."]
+    if len(slug) > MAX_SLUG:
+        return [f"its slug is longer than {MAX_SLUG} characters."]
+    return []
+
+
+def _link_problems(row: dict, knowledge: Knowledge) -> list[str]:
+    problems = []
+    section = row.get("section")
+    if section is not None and not _known(section, knowledge.sections):
+        problems.append(f"unknown section {section!r}.")
+    about = row.get("about", {})
+    if not isinstance(about, dict):
+        return [*problems, "about must be an object of slug lists."]
+    for key, slugs in about.items():
+        if key not in ABOUT:
+            problems.append(f"unknown key {key!r} in about (expected {', '.join(ABOUT)}).")
+        elif not _slug_list(slugs):
+            problems.append(f"about.{key} must be a list of slugs.")
+        elif unknown := sorted(set(slugs) - getattr(knowledge, key)):
+            problems.append(f"unknown {key} in about: {', '.join(map(repr, unknown))}.")
+    return problems + _case_problems(row, knowledge)
+
+
+def _case_problems(row: dict, knowledge: Knowledge) -> list[str]:
+    case, stage = row.get("case"), row.get("stage")
+    if case is not None and not _known(case, knowledge.cases):
+        return [f"unknown case {case!r}."]
+    if stage is not None and (case is None or not isinstance(stage, int) or isinstance(stage, bool) or stage < 1):
+        return ["stage must be the order (1, 2, ...) of a stage of its case."]
+    return []
+
+
+def _choice_problems(row: dict, knowledge: Knowledge) -> list[str]:
+    choices = row.get("choices")
+    if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
+        return ["choices must be a list of objects."]
+    problems = [p for i, c in enumerate(choices, 1) for p in _option_problems(i, c, knowledge)]
+    texts = Counter(c.get("text", "").strip() for c in choices if isinstance(c.get("text"), str))
+    problems += [f"two options read {text!r}." for text, n in texts.items() if text and n > 1]
+    # The rule of quizzes.answerability, told with the counts, as an author fixing a file needs them.
+    correct = sum(1 for c in choices if c.get("correct") is True)
+    if len(choices) < MIN_OPTIONS:
+        problems.append(f"it needs at least two options; it has {len(choices)}.")
+    if not enough_correct(row["kind"], correct):
+        problems.append(
+            f"a single-best-answer question needs exactly one correct option; it has {correct}."
+            if row["kind"] == "single"
+            else "a select-all question needs at least one correct option; it has none."
+        )
+    return problems
+
+
+def _option_problems(number: int, choice: dict, knowledge: Knowledge) -> list[str]:
+    problems = []
+    text = choice.get("text")
+    if not _text(text):
+        problems.append(f"option {number} has no text.")
+    elif len(text) > MAX_CHOICE_TEXT:
+        problems.append(f"option {number} is longer than {MAX_CHOICE_TEXT} characters.")
+    if not isinstance(choice.get("correct"), bool):
+        problems.append(f"option {number} needs correct: true or false.")
+    if not isinstance(choice.get("explanation", ""), str):
+        problems.append(f"option {number} has an explanation that is not text.")
+    if "type" in choice and not _known(choice["type"], knowledge.types):
+        problems.append(f"option {number} stands for an unknown type {choice['type']!r}.")
+    return problems
+
+
+def _bodymap_problems(row: dict, knowledge: Knowledge) -> list[str]:
+    spec = row.get("sites")
+    if not isinstance(spec, dict):
+        return ['a body-map question needs "sites": {"correct": [...], "recognised": [...], "explanations": {...}}.']
+    for name in ("correct", "recognised"):
+        if not _slug_list(spec.get(name, [])):
+            return [f"sites.{name} must be a list of regions."]
+    correct, recognised = spec.get("correct", []), spec.get("recognised", [])
+    explanations = spec.get("explanations", {})
+    problems = _region_answerability(correct, recognised)
+    for name, regions in (("correct", correct), ("recognised", recognised)):
+        if unknown := sorted(set(regions) - knowledge.sites):
+            problems.append(f"unknown regions among the {name} ones: {', '.join(map(repr, unknown))}.")
+        if len(set(regions)) != len(regions):
+            problems.append(f"a {name} region is listed twice.")
+    if not isinstance(explanations, dict) or not all(isinstance(v, str) for v in explanations.values()):
+        problems.append("sites.explanations must map regions to text.")
+    elif unknown := sorted(set(explanations) - knowledge.sites):
+        problems.append(f"unknown regions among the explanations: {', '.join(map(repr, unknown))}.")
+    return problems
+
+
+def _region_answerability(correct: list[str], recognised: list[str]) -> list[str]:
+    """The rule of quizzes.answerability on the regions as the loader makes them options, naming a region at fault."""
+    regions = {r: {"is_correct": r in correct, "is_neutral": r in recognised} for r in [*correct, *recognised]}
+    named = [f"region {r!r}: {_clause(p)}" for r, option in regions.items() if (p := option_problem("bodymap", option))]
+    return named or [_clause(p) for p in answerability_problems("bodymap", list(regions.values()))]
+
+
+def _numeric_problems(row: dict, knowledge: Knowledge) -> list[str]:
+    # A value no column could hold counts as none; options are named by _stray_fields.
+    answer, tolerance = (row.get(key) if _number_ok(row.get(key)) else None for key in ("answer", "tolerance"))
+    problems = [_clause(p) for p in answerability_problems("numeric", [], answer, tolerance)]
+    unit = row.get("unit", "")
+    if not isinstance(unit, str) or len(unit) > MAX_UNIT:
+        problems.append(f"its unit must be text of at most {MAX_UNIT} characters.")
+    return problems
+
+
+def _stray_fields(row: dict) -> list[str]:
+    """Keys of another kind usually mean the kind is wrong, and the loader would silently drop them."""
+    kind = row.get("kind")
+    if not _known(kind, KINDS):
+        return []
+    strays = []
+    if kind not in ("single", "multiple") and row.get("choices"):
+        strays.append("choices")
+    if kind != "bodymap" and row.get("sites"):
+        strays.append("sites")
+    if kind != "numeric":
+        strays += [key for key in ("answer", "tolerance") if row.get(key) is not None]
+    return [f"a {kind} question does not take {', '.join(strays)}."] if strays else []
+
+
+_KIND_CHECKS: dict[str, Callable[[dict, Knowledge], list[str]]] = {
+    "single": _choice_problems,
+    "multiple": _choice_problems,
+    "bodymap": _bodymap_problems,
+    "numeric": _numeric_problems,
+}
+
+
+def _clause(sentence: str) -> str:
+    """A sentence of quizzes.answerability as the clause after "Question 'slug': "."""
+    return sentence[0].lower() + sentence[1:]
+
+
+def _known(value, names) -> bool:
+    """A slug among the known ones; anything else, even unhashable, is not."""
+    return isinstance(value, str) and value in names
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _slug_list(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _number_ok(value) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and abs(value) < MAX_NUMBER
+    )

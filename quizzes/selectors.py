@@ -1,0 +1,331 @@
+"""Page reads (HackSoft's "selectors") for the learner's pages: the question, results and progress pages.
+
+Each figure is one query, however long the history."""
+
+from collections import Counter, defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from calcinosis.models import BodySite, CalcinosisType
+from quizzes import hooks, scoring, versions
+from quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    Choice,
+    Flag,
+    Note,
+    ProblemReport,
+    Question,
+    Response,
+    Topic,
+)
+
+ACTIVITY_DAYS = 28
+
+
+def bank_counts() -> dict[str, int]:
+    rows = Question.objects.for_quizzes().values("topic").annotate(n=Count("pk"))
+    return {row["topic"]: row["n"] for row in rows}
+
+
+def peer_choices(version_id: int) -> dict:
+    return peer_choices_for([version_id])[version_id]
+
+
+def peer_choices_for(version_ids: list[int]) -> dict[int, dict]:
+    """For each question version: how many answers it has had and the share that picked each option (2 queries).
+
+    Counted per version, so a changed key never mixes answers given to different questions."""
+    totals = dict(Response.objects.filter(version__in=version_ids).values_list("version").annotate(n=Count("pk")))
+    picks = (
+        Response.choices.through.objects.filter(response__version__in=version_ids)
+        .values_list("response__version", "choice")
+        .annotate(n=Count("pk"))
+    )
+    result = {pk: {"total": totals.get(pk, 0), "share": {}} for pk in version_ids}
+    for version_id, choice_id, n in picks:
+        total = result[version_id]["total"]
+        result[version_id]["share"][choice_id] = round(100 * n / total) if total else 0
+    return result
+
+
+def cbm_for(response: Response) -> int:
+    return scoring.cbm_mark(response.score, response.certainty)
+
+
+def _percent(value) -> int | None:
+    return None if value is None else round(100 * Decimal(value))
+
+
+def attempt_results(attempt: Attempt) -> dict:
+    slots = list(
+        attempt.slots.select_related("question__section").prefetch_related(
+            Prefetch("question__choices", queryset=Choice.objects.select_related("site", "ctype"))
+        )
+    )
+    answers = Response.objects.filter(attempt=attempt).select_related("version").prefetch_related("choices")
+    responses = {r.question_id: r for r in answers.order_by()}
+    peers = peer_choices_for([r.version_id for r in responses.values()])
+    sites = {site.pk: site for site in BodySite.objects.all()}
+    items, by_topic = [], defaultdict(lambda: {"n": 0, "score": Decimal(0)})
+    for slot in slots:
+        response = responses.get(slot.question_id)
+        topic = by_topic[slot.question.get_topic_display()]
+        topic["n"] += 1
+        topic["score"] += response.score if response else 0
+        shown = versions.shown_for(
+            question=slot.question,
+            options=slot.question.choices.all(),
+            response=response,
+            seed=f"{attempt.pk}:{slot.question_id}",
+            sites=sites,
+        )
+        items.append(
+            {
+                "slot": slot,
+                "question": slot.question,
+                "shown": shown,
+                "options": shown.options,
+                "response": response,
+                "chosen": {c.pk for c in response.choices.all()} if response else set(),
+                "peers": peers[response.version_id] if response else None,
+                "cbm": cbm_for(response) if response else None,
+            }
+        )
+    total = sum((r.score for r in responses.values()), Decimal(0))
+    n = len(slots)
+    return {
+        "attempt": attempt,
+        "items": items,
+        "score": total,
+        "n": n,
+        "answered": len(responses),
+        "percent": round(100 * total / n) if n else 0,
+        "topics": [
+            {"name": name, "n": t["n"], "percent": round(100 * t["score"] / t["n"])} for name, t in by_topic.items()
+        ],
+        "cbm_total": sum(cbm_for(r) for r in responses.values()),
+    }
+
+
+def type_confusion(learner) -> dict:
+    """Rows: the right type; columns: the type chosen; on single-answer questions about type and on what the apps
+    above the engine add (hooks.type_confusion_sources: the cases' type decisions).
+
+    For one learner, or for the whole cohort when learner is None (the instructors' view)."""
+    right_type = Choice.objects.filter(question=OuterRef("response__question"), is_correct=True).values("ctype")[:1]
+    mine = {} if learner is None else {"response__attempt__learner": learner}
+    picks = (
+        Response.choices.through.objects.filter(
+            choice__ctype__isnull=False,
+            response__question__kind="single",
+            response__in=Response.objects.counted(),
+            **mine,
+        )
+        .annotate(right=Subquery(right_type))
+        .exclude(right__isnull=True)
+        .values("right", "choice__ctype")
+        .annotate(n=Count("pk"))
+    )
+    counts = Counter({(row["right"], row["choice__ctype"]): row["n"] for row in picks})
+    for source in hooks.type_confusion_sources:
+        for right, chosen, n in source(learner):
+            counts[(right, chosen)] += n
+    types = list(CalcinosisType.objects.only("pk", "name", "slug"))
+    rows = []
+    for right in types:
+        cells = [{"chosen": chosen, "n": counts.get((right.pk, chosen.pk), 0)} for chosen in types]
+        total = sum(cell["n"] for cell in cells)
+        for cell in cells:
+            cell["diagonal"] = cell["chosen"].pk == right.pk
+        rows.append({"type": right, "cells": cells, "total": total})
+    confusions = sorted(
+        (
+            (n, right, chosen)
+            for (right, chosen), n in counts.items()
+            if right != chosen  # the most frequent mix-ups, for a sentence above the matrix
+        ),
+        reverse=True,
+    )
+    names = {t.pk: t.name for t in types}
+    top = [{"n": n, "right": names[r], "chosen": names[c]} for n, r, c in confusions[:3]]
+    return {"types": types, "rows": rows, "top": top, "any": bool(counts)}
+
+
+def topic_accuracy(responses) -> list[dict]:
+    """Answers and mean mark per topic, every topic listed (one query)."""
+    rows = {
+        row["question__topic"]: row
+        for row in responses.values("question__topic").annotate(n=Count("pk"), accuracy=Avg("score"))
+    }
+    return [
+        {"name": label, "n": rows.get(value, {}).get("n", 0), "percent": _percent(rows.get(value, {}).get("accuracy"))}
+        for value, label in Topic.choices
+    ]
+
+
+def type_mastery(responses) -> list[dict]:
+    """Answers and mean mark per calcinosis type, in teaching order (two queries).
+
+    From the learner's own responses outward, so the cost follows their history, not everyone's."""
+    rows = {
+        row["question__types"]: row
+        for row in responses.filter(question__types__isnull=False)
+        .values("question__types")
+        .annotate(n=Count("pk"), accuracy=Avg("score"))
+    }
+    return [
+        {"type": t, "n": rows.get(t.pk, {}).get("n", 0), "percent": _percent(rows.get(t.pk, {}).get("accuracy"))}
+        for t in CalcinosisType.objects.order_by("order")
+    ]
+
+
+def daily_activity(responses, days: int = ACTIVITY_DAYS) -> list[dict]:
+    """Answers per day over the last `days` days, with the bar geometry of the chart (one query)."""
+    since = timezone.now() - timedelta(days=days - 1)
+    per_day = dict(
+        responses.filter(answered_at__gte=since)
+        .annotate(day=TruncDate("answered_at"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+    )
+    today = timezone.now().date()
+    peak = max(per_day.values(), default=0)
+    activity = []
+    for i, offset in enumerate(range(days - 1, -1, -1)):
+        day = today - timedelta(days=offset)
+        n = per_day.get(day, 0)
+        height = max(1, round(55 * n / peak)) if peak else 1  # a 1-unit stub marks a day with no answers
+        activity.append({"day": day, "n": n, "x": 10 * i, "y": 60 - height, "h": height})
+    return activity
+
+
+def recent_quizzes(learner, limit: int = 10):
+    """The learner's latest quizzes with their size, answers and score (one query)."""
+    # Subqueries, not joins: joining slots and responses together would multiply rows for every past attempt.
+    answers = Response.objects.filter(attempt=OuterRef("pk")).values("attempt")
+    slots = AttemptQuestion.objects.filter(attempt=OuterRef("pk")).values("attempt")
+    return (
+        Attempt.objects.quizzes()
+        .filter(learner=learner)
+        .annotate(
+            total=Subquery(slots.annotate(n=Count("pk")).values("n")),
+            answered=Subquery(answers.annotate(n=Count("pk")).values("n")),
+            score=Subquery(answers.annotate(s=Sum("score")).values("s")),
+        )
+        .order_by("-started")[:limit]
+    )
+
+
+def learner_progress(learner) -> dict:
+    """Everything /progress/ shows, each figure one query however long the history."""
+    responses = Response.objects.counted().filter(attempt__learner=learner)
+    overall = responses.aggregate(
+        answered=Count("pk"),
+        questions=Count("question", distinct=True),
+        correct=Count("pk", filter=Q(is_correct=True)),
+        accuracy=Avg("score"),
+    )
+    return {
+        "overall": overall,
+        "accuracy": _percent(overall["accuracy"]),
+        "topics": topic_accuracy(responses),
+        "mastery": type_mastery(responses),
+        "confusion": type_confusion(learner),
+        "activity": daily_activity(responses),
+        "recent": recent_quizzes(learner),
+        "reports": ProblemReport.objects.filter(reporter=learner)[:20],
+    }
+
+
+# the question page
+
+
+def slot_at(attempt: Attempt, position: int) -> AttemptQuestion | None:
+    """The attempt's question at a position, with what its page shows (question, section, options) in two queries."""
+    return (
+        AttemptQuestion.objects.filter(attempt=attempt, position=position)
+        .select_related("question__section")
+        .prefetch_related(Prefetch("question__choices", queryset=Choice.objects.select_related("site", "ctype")))
+        .first()
+    )
+
+
+def response_to(attempt: Attempt, question: Question) -> Response | None:
+    return (
+        Response.objects.filter(attempt=attempt, question=question)
+        .select_related("version")
+        .prefetch_related("choices")
+        .first()
+    )
+
+
+def question_page(
+    *, attempt: Attempt, slot: AttemptQuestion, learner, response: Response | None, chosen: frozenset | None = None
+) -> dict:
+    """What the question page shows, given the learner's answer to it if any: read once by the caller, or just
+    recorded by the answer service with the options chosen, so an answer is never read back."""
+    question = slot.question
+    show_feedback = response is not None and attempt.shows_feedback_now
+    shown = versions.shown_for(
+        question=question,
+        options=question.choices.all(),
+        response=response,
+        seed=f"{attempt.pk}:{question.pk}",
+        sites=_sites() if question.kind == "bodymap" and response else None,
+    )
+    total, answered = (
+        Attempt.objects.filter(pk=attempt.pk)
+        .annotate(total=_count(attempt.slots), answered=_count(attempt.responses))
+        .values_list("total", "answered")
+        .get()
+    )
+    mine = {"learner": learner, "question": question}
+    flagged, note = (
+        Question.objects.filter(pk=question.pk)
+        .annotate(
+            flagged=Exists(Flag.objects.filter(**mine)),
+            note=Subquery(Note.objects.filter(**mine).values("text")[:1]),
+        )
+        .values_list("flagged", "note")
+        .get()
+    )
+    return {
+        "attempt": attempt,
+        "slot": slot,
+        "question": question,
+        "shown": shown,
+        "options": shown.options,
+        "chosen": set(chosen) if chosen is not None else {c.pk for c in response.choices.all()} if response else set(),
+        "response": response,
+        "show_feedback": show_feedback,
+        "peers": peer_choices(response.version_id) if show_feedback else None,
+        "cbm": cbm_for(response) if response else None,
+        "total": total,
+        "answered": answered,
+        "percent_done": round(100 * answered / total) if total else 0,
+        "next_position": slot.position + 1 if slot.position < total else None,
+        "flagged": flagged,
+        "note": note or "",
+        "home": attempt_home(attempt),
+    }
+
+
+def attempt_home(attempt: Attempt) -> hooks.AttemptHome | None:
+    """The page an attempt owned by another app (a case) is taken from, or None for a quiz."""
+    policy = hooks.policy_for(attempt)
+    return policy.home(attempt) if policy else None
+
+
+def _count(related) -> Coalesce:
+    """A count of an attempt's related rows (its slots, its responses) as a subquery, to share one query."""
+    rows = related.model.objects.filter(attempt=OuterRef("pk")).values("attempt")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+
+def _sites() -> dict:
+    return {site.pk: site for site in BodySite.objects.all()}
