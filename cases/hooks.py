@@ -1,7 +1,8 @@
 """What the cases app hands the quiz engine (registered in CasesConfig.ready): the rules of a case's attempt.
 
-A case's questions are answered in a quiz attempt of mode "case" that the case page opens. The engine asks this
-policy where such an attempt lives and whether a question of it is open yet; it never imports this app.
+A case's questions are answered in a quiz attempt of mode "case", opened when the learner starts the case. The
+engine asks this policy where such an attempt lives and whether a question of it is open yet; it never imports
+this app.
 """
 
 from django.urls import reverse
@@ -20,7 +21,8 @@ def case_home(attempt) -> AttemptHome:
     index = reverse("cases:index")
     progress = _progress_of(attempt)
     if progress is None:
-        return AttemptHome(title="Cases", url=index, parent_title="Cases", parent_url=index, heading="Case question")
+        crumb = "Case question"
+        return AttemptHome(title="Cases", url=index, parent_title="Cases", parent_url=index, heading=crumb, crumb=crumb)
     case = progress.case
     return AttemptHome(
         title=case.title,
@@ -29,6 +31,7 @@ def case_home(attempt) -> AttemptHome:
         parent_url=index,
         back_label="Back to the case",
         heading=f"{case.title}: case question",
+        crumb="Case question",
     )
 
 

@@ -90,7 +90,8 @@ class CasePage:
 def case_page(*, case: Case, progress: CaseProgress | None) -> CasePage:
     """The case as far as the learner has got, in the same number of queries however far that is."""
     if progress is None:
-        return CasePage(case=case, progress=None, total=case.stages.count())
+        stages = list(case.stages.only("pk", "case_id", "order", "kind"))
+        return CasePage(case=case, progress=None, total=len(stages), next_stage=stages[0] if stages else None)
     types, mimics = hypotheses()
     stages = list(case.stages.select_related("expert_type", "expert_mimic").prefetch_related("mimics"))
     revealed = stages[: progress.revealed]

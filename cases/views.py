@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases import selectors, services
 from cases.forms import DecisionForm
 from cases.models import Case, CaseProgress, Stage, offered_hypotheses
-from quizzes.views import report_file, report_form_context
+from quizzes.reports import report_file, report_form_context
 
 
 def _case_for(request: HttpRequest, slug: str) -> Case:
@@ -38,12 +38,12 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    """Start the case: the learner's place in it and its questions' attempt are made here, never by a GET."""
+    """Start the case and reveal its first stage, as one click: the learner's place in it and its questions' attempt
+    are made here, never by a GET. Sent twice, it starts once and reveals once."""
     case = _case_for(request, slug)
     progress = services.progress_start(learner=request.user, case=case)
-    if request.htmx:
-        return _render_case(request, case, progress)
-    return redirect(case.get_absolute_url())
+    progress = services.stage_reveal(progress=progress, seen=0)
+    return _after_change(request, case, progress, "stage-1" if progress.revealed else "case-stages")
 
 
 @login_required

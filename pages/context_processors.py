@@ -12,7 +12,8 @@ _LEARNER_NAV = [
     ("Progress", "quizzes:progress"),
     ("Review", "quizzes:review"),
 ]
-_INSTRUCTOR_NAV = [("Teach", "teach:dashboard"), ("Admin", "admin:index")]
+_INSTRUCTOR_NAV = [("Teach", "teach:dashboard")]
+_STAFF_NAV = [("Admin", "admin:index")]  # admin access is Django's staff flag, whoever holds it
 
 
 def _links(entries: list[tuple[str, str]], path: str) -> list[dict]:
@@ -31,4 +32,6 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is not None and is_instructor(user):
         entries += _INSTRUCTOR_NAV
+    if user is not None and user.is_active and user.is_staff:
+        entries += _STAFF_NAV
     return {"nav_links": _links(entries, request.path)}

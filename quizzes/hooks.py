@@ -22,6 +22,7 @@ class AttemptHome:
     parent_url: str
     back_label: str = "Back"  # the button that returns there, e.g. "Back to the case"
     heading: str = ""  # the question page's heading, e.g. "Calciphylaxis on the thigh: case question"
+    crumb: str = ""  # the question's own breadcrumb, e.g. "Case question"
 
 
 @dataclass(frozen=True)

@@ -123,20 +123,10 @@ class Question(models.Model):
     def teaching_point_html(self) -> str:
         return render_markdown(self.teaching_point)
 
-    @property
-    def takes_choices(self) -> bool:
-        return self.kind != Kind.NUMERIC
-
     def answerability_problems(self, choices: list[dict]) -> list[str]:
         """Why a question could not be answered, given its options as dicts with "is_correct" (and optionally
         "is_neutral"); [] if it can. The rule lives in quizzes.answerability, which import checks rows by too."""
         return answerability.answerability_problems(self.kind, choices, self.answer, self.tolerance)
-
-
-class ChoiceQuerySet(models.QuerySet):
-    def in_use(self) -> "ChoiceQuerySet":
-        """The options new attempts show and score: all but the retired ones."""
-        return self.filter(is_retired=False)
 
 
 class Choice(models.Model):
@@ -166,8 +156,6 @@ class Choice(models.Model):
         default=False,
         help_text="Left out of new attempts. An option learners have chosen cannot be deleted: retire it instead.",
     )
-
-    objects = ChoiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -21,6 +21,7 @@ from quizzes.models import (
     ProblemReport,
     Question,
     Response,
+    ReviewCard,
     Topic,
 )
 
@@ -240,6 +241,33 @@ def learner_progress(learner) -> dict:
         "recent": recent_quizzes(learner),
         "reports": ProblemReport.objects.filter(reporter=learner)[:20],
     }
+
+
+# the quiz list, resuming, the review queue
+
+
+def unfinished_quizzes(learner, limit: int = 10) -> list[Attempt]:
+    """The learner's open quizzes with their size and answers so far; a case's attempt is resumed from its case."""
+    return list(
+        Attempt.objects.quizzes()
+        .filter(learner=learner, finished__isnull=True)
+        .annotate(total=Count("slots", distinct=True), answered=Count("responses", distinct=True))[:limit]
+    )
+
+
+def resume_position(attempt: Attempt) -> int:
+    """Where to pick an attempt up: its first unanswered question, or its last one."""
+    answered = Response.objects.filter(attempt=attempt).values("question_id")
+    slot = attempt.slots.exclude(question_id__in=answered).first()
+    return slot.position if slot else attempt.slots.count()
+
+
+def review_queue(learner, now=None) -> dict:
+    """The questions due for review (the first 50 listed), how many, and the next to come back."""
+    now = now or timezone.now()
+    due = ReviewCard.objects.due(learner, now).select_related("question")
+    upcoming = ReviewCard.objects.filter(learner=learner, due__gt=now).order_by("due").first()
+    return {"due": list(due[:50]), "due_count": due.count(), "upcoming": upcoming}
 
 
 # the question page

@@ -126,8 +126,7 @@ def response_record(
     # Lock the attempt so a "finish" arriving at the same moment is seen (a no-op on SQLite, whose IMMEDIATE
     # transactions already run one writer at a time).
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
-    if not attempt.is_finished and attempt.is_overdue(now):
-        attempt_finish(attempt=attempt, now=attempt.deadline)
+    if attempt_close_if_overdue(attempt=attempt, now=now):
         return Recorded(None, time_up=True)
     answered = Response.objects.filter(attempt=attempt, question=question)
     slot = AttemptQuestion.objects.filter(attempt=attempt, question=question)
@@ -171,6 +170,17 @@ def response_record(
 def _schedule(response: Response, learner_id: int) -> None:
     rating = scoring.review_rating(response.score, response.certainty)
     review_card_update(learner_id=learner_id, question_id=response.question_id, rating=rating, now=response.answered_at)
+
+
+def attempt_close_if_overdue(*, attempt: Attempt, now: datetime | None = None) -> bool:
+    """Finish an attempt whose time ran out, at its deadline; True if it was overdue and is now finished.
+
+    The clock has already decided: this records it, and enters an exam's answers into review. So it runs wherever
+    the attempt is next touched, a page view included, and finishing twice keeps the first time."""
+    if attempt.is_finished or not attempt.is_overdue(now):
+        return False
+    attempt_finish(attempt=attempt, now=attempt.deadline)
+    return True
 
 
 @transaction.atomic

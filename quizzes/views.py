@@ -1,18 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from quizzes import bodymap, hooks, selectors, services
-from quizzes.forms import AnswerForm, NoteForm, ProblemReportForm, QuizBuilderForm
-from quizzes.models import Attempt, AttemptQuestion, Flag, Note, Question, Response, ReviewCard
+from quizzes.forms import AnswerForm, NoteForm, QuizBuilderForm
+from quizzes.models import Attempt, AttemptQuestion, Flag, Note, Question, ReviewCard
+from quizzes.reports import back_to, report_file, report_form_context
 
 REVIEW_SESSION_SIZE = 20
 
@@ -39,28 +39,15 @@ def _owned_elsewhere(attempt: Attempt) -> HttpResponse | None:
     return redirect(home.url) if home else None
 
 
-def _close_if_overdue(attempt: Attempt) -> bool:
-    if attempt.is_finished or not attempt.is_overdue():
-        return False
-    services.attempt_finish(attempt=attempt, now=attempt.deadline)
-    return True
-
-
 # quizzes
 
 
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    # A case's questions are resumed from the case itself, so its attempt is not listed here.
-    attempts = (
-        Attempt.objects.quizzes()
-        .filter(learner=request.user)
-        .annotate(total=Count("slots", distinct=True), answered=Count("responses", distinct=True))
-    )
     context = {
         "form": QuizBuilderForm(),
-        "unfinished": [a for a in attempts.filter(finished__isnull=True)[:10]],
+        "unfinished": selectors.unfinished_quizzes(request.user),
         "bank": selectors.bank_counts(),
     }
     return render(request, "quizzes/index.html", context)
@@ -99,13 +86,10 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if elsewhere := _owned_elsewhere(attempt):
         return elsewhere
-    _close_if_overdue(attempt)
+    services.attempt_close_if_overdue(attempt=attempt)
     if attempt.is_finished:
         return redirect("quizzes:results", pk=attempt.pk)
-    answered = Response.objects.filter(attempt=attempt).values("question_id")
-    slot = attempt.slots.exclude(question_id__in=answered).first()
-    position = slot.position if slot else attempt.slots.count()
-    return redirect("quizzes:question", pk=attempt.pk, position=position)
+    return redirect("quizzes:question", pk=attempt.pk, position=selectors.resume_position(attempt))
 
 
 def _question_page(request, attempt, slot, response, *, chosen=None, form=None, error=None) -> dict:
@@ -137,7 +121,7 @@ def _question_page(request, attempt, slot, response, *, chosen=None, form=None, 
 @require_GET
 def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
-    if _close_if_overdue(attempt):
+    if services.attempt_close_if_overdue(attempt=attempt):
         messages.info(request, "Time is up: the quiz has been finished and marked.")
         return redirect("quizzes:results", pk=attempt.pk)
     slot = _slot_for(attempt, position)
@@ -152,7 +136,9 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     slot = _slot_for(attempt, position)
     form = AnswerForm(request.POST, question=slot.question)
     error, status = None, 400
-    if form.is_valid():
+    if not form.is_valid() and services.attempt_close_if_overdue(attempt=attempt):
+        error, status = services.TIME_UP, 409  # time ran out: that says more than a badly typed answer would
+    elif form.is_valid():
         try:
             recorded = services.response_record(
                 attempt=attempt,
@@ -199,7 +185,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if elsewhere := _owned_elsewhere(attempt):
         return elsewhere
-    _close_if_overdue(attempt)
+    services.attempt_close_if_overdue(attempt=attempt)
     if not attempt.is_finished:
         messages.info(request, "Finish the quiz to see its results.")
         return redirect("quizzes:attempt", pk=attempt.pk)
@@ -211,11 +197,6 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _question_for(pk: int) -> Question:
     return get_object_or_404(Question.objects.published(), pk=pk)
-
-
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
 
 
 @login_required
@@ -233,7 +214,7 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
         Flag.objects.filter(learner=request.user, question=question).delete()
     if request.htmx:
         return render(request, "quizzes/_flag.html", {"question": question, "flagged": flagged, "next": ""})
-    return _back(request, reverse("quizzes:index"))
+    return back_to(request, reverse("quizzes:index"))
 
 
 @login_required
@@ -254,45 +235,10 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "quizzes/_note.html", context, status=status)
     if not saved:
         return HttpResponse(" ".join(form.errors["text"]), status=400, content_type="text/plain; charset=utf-8")
-    return _back(request, reverse("quizzes:index"))
+    return back_to(request, reverse("quizzes:index"))
 
 
 # problem reports
-
-
-def report_form_context(*, action: str, dom_id: str, form=None, received=None, next_url: str = "") -> dict:
-    """What quizzes/_report.html needs: where the form posts, a unique id on the page, and the outcome."""
-    return {
-        "report": {"action": action, "id": dom_id, "form": form or ProblemReportForm(), "received": received},
-        "next": next_url,
-    }
-
-
-def report_file(request: HttpRequest, *, target, label: str, action: str, dom_id: str, fallback: str) -> HttpResponse:
-    """File a report on `target` from a posted ProblemReportForm and answer as the page expects (htmx or not).
-
-    Shared by the question and the case stage views, which each check first that the learner has seen the target.
-    """
-    form = ProblemReportForm(request.POST)
-    if not form.is_valid():
-        if request.htmx:
-            context = report_form_context(action=action, dom_id=dom_id, form=form)
-            return render(request, "quizzes/_report.html", context, status=400)
-        errors = " ".join(e for field in form.errors.values() for e in field)
-        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
-    report = services.problem_report_file(
-        reporter=request.user,
-        target=target,
-        label=label,
-        url=request.POST.get("next", "") or fallback,
-        **form.cleaned_data,
-    )
-    if request.htmx:
-        return render(
-            request, "quizzes/_report.html", report_form_context(action=action, dom_id=dom_id, received=report)
-        )
-    messages.success(request, "Thank you: your report was received. Its outcome will show on your progress page.")
-    return _back(request, fallback)
 
 
 @login_required
@@ -322,10 +268,7 @@ def progress(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    due = ReviewCard.objects.due(request.user, now).select_related("question")
-    upcoming = ReviewCard.objects.filter(learner=request.user, due__gt=now).order_by("due").first()
-    context = {"due": list(due[:50]), "due_count": due.count(), "upcoming": upcoming, "session_size": 20}
+    context = selectors.review_queue(request.user) | {"session_size": REVIEW_SESSION_SIZE}
     return render(request, "quizzes/review.html", context)
 
 

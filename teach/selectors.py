@@ -1,7 +1,7 @@
 """Reads for the instructors' pages: the cohort's figures and the item analysis, each a fixed number of queries."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Subquery
+from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, Subquery
 
 from calcinosis.authoring import instructors_q
 from cases.models import CaseProgress, Commitment
@@ -91,11 +91,12 @@ def _per_learner(queryset, field: str, function):
 
 
 def cohort() -> dict:
-    """Learners (everyone but instructors) with their figures, and the cohort's accuracy by topic and confusions."""
+    """Learners (every account but instructors and other staff) with their figures, and the cohort's accuracy by topic
+    and confusions."""
     responses = Response.objects.all()
     users = get_user_model().objects
     learners = (
-        users.exclude(pk__in=users.filter(instructors_q()).values("pk"))
+        users.exclude(pk__in=users.filter(instructors_q() | Q(is_staff=True) | Q(is_superuser=True)).values("pk"))
         .annotate(
             answers=_per_learner(responses, "attempt__learner", Count("pk")),
             accuracy=_per_learner(responses, "attempt__learner", Avg("score")),

@@ -1,9 +1,11 @@
 """Frozen copy of the starter reference loader (`calcinosis.starter`) as of migration 0005. Never edit it.
 
-Used by 0002_starter_content and 0005_starter_grades, so what those migrations do no longer follows the live
-loader. It reads the starter content where it lives today (`calcinosis/starter/knowledge.json` and
-`sections/*.md`): the content is data, and a fresh install gets the current content. A change in the shape of
-knowledge.json needs a new migration with a new frozen loader (`_starter_v2.py`), never an edit here.
+Used by 0002_starter_content and 0005_starter_grades, so what those migrations do no longer follows the live loader.
+It reads the starter content where it lives today (`calcinosis/starter/knowledge.json` and `sections/*.md`): the
+content is data, and a fresh install gets the current content. The JSON may only grow in ways this loader reads or
+ignores (new rows, new keys): tests/test_migrations.py compares a fresh migrate with the JSON, so a change it cannot
+follow fails there. A change that needs new loading code gets a new migration with a new frozen loader
+(`_starter_v2.py`), never an edit here.
 
 Works with the historical models (`apps`) at any schema from 0001 on: a row is created only when its slug is
 absent, links are set only on rows it created, and site grades are loaded once the schema has them, only for a

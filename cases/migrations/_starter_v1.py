@@ -1,10 +1,11 @@
 """Frozen copy of the starter case loader (`cases.starter`) as of migration 0006; a stage's questions are created,
 and body maps graded, by the quiz engine's frozen loader (`quizzes/migrations/_starter_v1.py`). Never edit it.
 
-Used by 0002_starter_cases and 0005_starter_grades, so what those migrations do no longer follows the live
-loaders. It reads the cases where they live today (`cases/starter/cases.json`): the content is data, and a fresh
-install gets the current cases. A change in the shape of cases.json (or of the questions in it) needs a new
-migration with a new frozen loader (`_starter_v2.py`), never an edit here.
+Used by 0002_starter_cases and 0005_starter_grades, so what those migrations do no longer follows the live loaders.
+It reads the cases where they live today (`cases/starter/cases.json`): the content is data, and a fresh install gets
+the current cases. The JSON may only grow in ways this loader reads or ignores (new rows, new keys):
+tests/test_migrations.py compares a fresh migrate with the JSON, so a change it cannot follow fails there. A change
+that needs new loading code gets a new migration with a new frozen loader (`_starter_v2.py`), never an edit here.
 
 Works with the historical models (`apps`) at any schema from cases 0001 on: a case is created only when its slug
 is absent, with its stages and questions; an existing case is left as an instructor may have edited it.

@@ -1,9 +1,11 @@
 """Frozen copy of the starter bank loader (`quizzes.starter`) as of migration 0008. Never edit it.
 
 Used by 0002_starter_bank and 0006_starter_grades, so what those migrations do no longer follows the live loader
-(which `import_questions` also uses). It reads the bank where it lives today (`quizzes/starter/questions.json`):
-the content is data, and a fresh install gets the current bank. A change in the shape of questions.json needs a
-new migration with a new frozen loader (`_starter_v2.py`), never an edit here.
+(which `import_questions` also uses). It reads the bank where it lives today (`quizzes/starter/questions.json`): the
+content is data, and a fresh install gets the current bank. The JSON may only grow in ways this loader reads or
+ignores (new rows, new keys): tests/test_migrations.py compares a fresh migrate with the JSON, so a change it cannot
+follow fails there. A change that needs new loading code gets a new migration with a new frozen loader
+(`_starter_v2.py`), never an edit here.
 
 Works with the historical models (`apps`): a question is created only when its slug is absent, so loading again
 duplicates nothing and overwrites no edit. Only what the migrations need is kept: the live loader's handling of a

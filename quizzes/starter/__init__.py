@@ -9,6 +9,7 @@ them.
 """
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 BANK = Path(__file__).resolve().parent / "questions.json"
@@ -19,8 +20,11 @@ def read_bank(path: Path = BANK) -> list[dict]:
     return json.loads(Path(path).read_text(encoding="utf-8"))["questions"]
 
 
-def load(apps, rows: list[dict] | None = None) -> tuple[int, int]:
-    """Create the questions whose slug is new; returns (created, skipped)."""
+def load(apps, rows: list[dict] | None = None, extra_fields: Callable[[dict], dict] | None = None) -> tuple[int, int]:
+    """Create the questions whose slug is new; returns (created, skipped).
+
+    `extra_fields(row)` adds fields the engine does not know how to fill: the cases app's import puts a case question
+    exported with its case's slug and stage's order back into that case."""
     rows = read_bank() if rows is None else rows
     Question = apps.get_model("quizzes", "Question")
     Choice = apps.get_model("quizzes", "Choice")
@@ -46,7 +50,7 @@ def load(apps, rows: list[dict] | None = None) -> tuple[int, int]:
             tolerance=row.get("tolerance"),
             unit=row.get("unit", ""),
             is_published=row.get("is_published", True),
-            **_case_fields(apps, row),
+            **(extra_fields(row) if extra_fields else {}),
         )
         for field, model_name in KNOWLEDGE.items():
             slugs = row.get("about", {}).get(field, [])
@@ -56,19 +60,6 @@ def load(apps, rows: list[dict] | None = None) -> tuple[int, int]:
         Choice.objects.bulk_create(_choices(Choice, question, row, sites, types))
         created += 1
     return created, skipped
-
-
-def _case_fields(apps, row: dict) -> dict:
-    """A case question exported with its case's slug and its stage's order goes back into that case.
-
-    Only rows from `export_questions --include-case-questions` carry a case, so the migrations, which run before
-    cases exist, never get here.
-    """
-    if not row.get("case"):
-        return {}
-    case = apps.get_model("cases", "Case").objects.get(slug=row["case"])
-    stage = apps.get_model("cases", "Stage").objects.filter(case=case, order=row.get("stage")).first()
-    return {"case": case, "stage": stage}
 
 
 def _choices(Choice, question, row: dict, sites: dict, types: dict) -> list:

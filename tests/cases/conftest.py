@@ -23,7 +23,7 @@ def case(db):
 
 
 def start(client, case, **extra):
-    """Press "Start the case", as the case page offers before anything is revealed."""
+    """Press "Start: reveal the history", which starts the case and reveals its first stage in one click."""
     return client.post(f"/cases/{case.slug}/start/", **extra)
 
 

@@ -28,19 +28,16 @@ def test_the_list_shows_difficulty_topics_and_status(learner_client, case):
 
 def test_a_case_opens_on_the_presentation_only(learner_client, case):
     body = learner_client.get(case.get_absolute_url()).content.decode()
-    assert "<strong>tight skin</strong>" in body and "Start the case" in body
-    start(learner_client, case)
-    body = learner_client.get(case.get_absolute_url()).content.decode()
-    assert "<strong>tight skin</strong>" in body and "Reveal the history" in body
+    assert "<strong>tight skin</strong>" in body and "Start: reveal the history" in body
     assert "Raynaud" not in body
 
 
-def test_revealing_swaps_in_the_next_stage(learner_client, case):
-    start(learner_client, case)
-    response = reveal(learner_client, case, HTTP_HX_REQUEST="true")
+def test_starting_reveals_the_first_stage_in_the_same_click(learner_client, case):
+    response = start(learner_client, case, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200 and "<h1" not in body
     assert "Raynaud" in body and "Rank your top three." in body
+    assert "Firm nodules" not in body
 
 
 def test_a_decision_blocks_the_next_stage_until_committed(learner_client, case):

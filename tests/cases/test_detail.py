@@ -57,7 +57,7 @@ def test_it_shows_the_presentation_and_a_start_button_before_the_start(learner_c
     assert "<strong>tight skin</strong>" in body and "3 stages" in body
     form = re.search(r'<form method="post" action="/cases/test-case/start/".*?</form>', body, re.S)
     assert form and "csrfmiddlewaretoken" in form[0]
-    assert '<button class="btn btn-primary" type="submit">Start the case</button>' in form[0]
+    assert '<button class="btn btn-primary" type="submit">Start: reveal the history</button>' in form[0]
     assert "Raynaud" not in body and "Reveal the" not in body and "Report a problem" not in body
 
 

@@ -15,9 +15,9 @@ def _url(case, stage) -> str:
 
 
 def test_it_refuses_a_stage_not_yet_revealed(learner_client, case):
-    start(learner_client, case)
-    first = case.stages.get(order=1)
-    assert learner_client.post(_url(case, first), REPORT).status_code == 404
+    start(learner_client, case)  # reveals the first stage only
+    second = case.stages.get(order=2)
+    assert learner_client.post(_url(case, second), REPORT).status_code == 404
     assert not ProblemReport.objects.exists()
 
 

@@ -5,7 +5,7 @@ from django.test import Client
 
 from cases.models import CaseProgress
 from quizzes.models import Attempt, ProblemReport
-from tests.cases.conftest import reveal, start
+from tests.cases.conftest import start
 
 pytestmark = pytest.mark.django_db
 
@@ -16,28 +16,27 @@ def _url(case) -> str:
 
 def test_it_starts_the_case_and_returns_to_it(learner_client, learner, case):
     response = start(learner_client, case)
-    assert response.status_code == 302 and response.url == case.get_absolute_url()
+    assert response.status_code == 302 and response.url == f"{case.get_absolute_url()}#stage-1"
     progress = CaseProgress.objects.get()
-    assert (progress.learner, progress.case, progress.revealed) == (learner, case, 0)
+    assert (progress.learner, progress.case, progress.revealed) == (learner, case, 1)  # one click: start and reveal
     assert progress.attempt.mode == Attempt.Mode.CASE
     assert list(progress.attempt.slots.values_list("question__slug", flat=True)) == ["test-case-question"]
 
 
 def test_it_starts_the_case_once_however_often_it_is_sent(learner_client, case):
     start(learner_client, case)
-    reveal(learner_client, case)
     again = start(learner_client, case)  # a double submit, or a second tab
-    assert again.status_code == 302 and again.url == case.get_absolute_url()
+    assert again.status_code == 302 and again.url == f"{case.get_absolute_url()}#stage-1"
     assert CaseProgress.objects.count() == 1 and Attempt.objects.count() == 1
     assert CaseProgress.objects.get().revealed == 1  # starting again does not start over
 
 
-def test_it_swaps_in_the_first_reveal_button_for_htmx(learner_client, case):
+def test_it_swaps_in_the_first_stage_for_htmx(learner_client, case):
     response = start(learner_client, case, headers={"HX-Request": "true"})
     body = response.content.decode()
     assert response.status_code == 200 and "<h1" not in body
-    assert 'id="case-stages"' in body and "Start the case" not in body
-    assert 'type="submit" data-focus-after-swap>Reveal the history</button>' in body  # focus moves to the next step
+    assert 'id="case-stages"' in body and "Start: reveal" not in body
+    assert 'id="stage-1"' in body and "Raynaud" in body
 
 
 def test_it_rejects_get(learner_client, case):
@@ -71,7 +70,7 @@ def test_another_learners_start_is_not_mine(client, learner, other_learner, case
     client.force_login(other_learner)
     start(client, case)
     client.force_login(learner)
-    assert "Start the case" in client.get(case.get_absolute_url()).content.decode()
+    assert "Start: reveal the history" in client.get(case.get_absolute_url()).content.decode()
     assert CaseProgress.objects.get().learner == other_learner
 
 

@@ -163,6 +163,17 @@ def test_an_exam_past_its_time_limit_is_finished_and_refuses_answers(learner_cli
     assert "This quiz is finished" in page and 'name="choice"' not in page
 
 
+def test_a_badly_typed_answer_after_the_deadline_still_says_time_is_up(learner_client, learner, own_bank):
+    exam = services.attempt_start(
+        learner=learner, topics=[], size=5, mode="exam", time_limit_minutes=10, question_ids=[q.pk for q in own_bank]
+    )
+    Attempt.objects.filter(pk=exam.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    response = learner_client.post(_url(exam, action="answer/"), {"choice": "1", "certainty": "not-a-certainty"})
+    assert response.status_code == 409 and "This quiz is finished" in response.content.decode()
+    exam.refresh_from_db()
+    assert exam.is_finished
+
+
 def test_the_service_finishes_an_overdue_exam_at_its_deadline_and_records_nothing(learner, own_bank):
     exam = services.attempt_start(
         learner=learner, topics=[], size=5, mode="exam", time_limit_minutes=10, question_ids=[q.pk for q in own_bank]

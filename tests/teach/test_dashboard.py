@@ -34,10 +34,14 @@ def test_it_uses_the_one_definition_of_an_instructor(client, staff, in_group, su
     client.force_login(user)
     assert client.get("/teach/").status_code == status
     assert client.get("/teach/grades.csv").status_code == status
-    assert ('href="/teach/"' in client.get("/quizzes/").content.decode()) == (status == 200)
+    nav = client.get("/quizzes/").content.decode()
+    assert ('href="/teach/"' in nav) == (status == 200)
+    assert ('href="/admin/"' in nav) == staff  # admin access is the staff flag's, instructor or not
 
 
-def test_instructors_are_not_listed_as_learners(instructor_client, learner):
+def test_instructors_and_other_staff_are_not_listed_as_learners(instructor_client, learner):
+    UserFactory(username="helpdesk", is_staff=True)
+    UserFactory(username="root", is_superuser=True)
     rows = list(csv.DictReader(io.StringIO(instructor_client.get("/teach/grades.csv").content.decode())))
     assert [row["username"] for row in rows] == ["learner"]
 

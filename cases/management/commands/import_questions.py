@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from calcinosis.models import BodySite, CalcinosisType, Condition, Differential, Section
-from cases.models import Case
+from cases.models import Case, Stage
 from quizzes import exchange, starter
 
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             listed = "\n".join(f"- {problem}" for problem in problems)
             raise CommandError(f"{path} was not imported; nothing was changed. Problems:\n{listed}")
         with transaction.atomic():
-            created, skipped = starter.load(apps, rows)
+            created, skipped = starter.load(apps, rows, extra_fields=case_fields)
         self.stdout.write(f"{created} created, {skipped} skipped")
 
 
@@ -57,6 +57,14 @@ def read_rows(path: Path, fmt: str) -> list:
         return exchange.READERS[fmt](text)
     except ValueError as error:
         raise CommandError(f"{path}: {error}") from None
+
+
+def case_fields(row: dict) -> dict:
+    """A case question exported with its case's slug and its stage's order goes back into that case."""
+    if not row.get("case"):
+        return {}
+    case = Case.objects.get(slug=row["case"])
+    return {"case": case, "stage": Stage.objects.filter(case=case, order=row.get("stage")).first()}
 
 
 def known() -> exchange.Knowledge:
