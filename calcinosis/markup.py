@@ -1,7 +1,10 @@
 """Markdown written by instructors, turned into HTML that cannot carry script to a learner."""
 
+from typing import ClassVar
+
 import markdown
 import nh3
+from django.db import models
 
 _TAGS = {
     "a",
@@ -70,3 +73,28 @@ def render_markdown(text: str) -> str:
     )
     # Bootstrap styles tables by class; the class is added after cleaning so authors cannot set classes.
     return clean.replace("<table>", '<table class="table table-sm table-bordered">')
+
+
+class RendersMarkdown(models.Model):
+    """A model whose instructor text is Markdown, rendered once when saved, never per request.
+
+    Each name in `markdown_fields` has a sibling `<name>_html` (a non-editable TextField the model declares) that
+    `save()` fills. Writes that skip save() (QuerySet.update, bulk_create) must not touch these fields' sources; a
+    change of the sanitiser's rules is applied to stored rows by `manage.py render_markdown`."""
+
+    markdown_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.render_markdown_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            rendered = {f"{name}_html" for name in self.markdown_fields if name in update_fields}
+            kwargs["update_fields"] = {*update_fields, *rendered}
+        super().save(*args, **kwargs)
+
+    def render_markdown_fields(self) -> None:
+        for name in self.markdown_fields:
+            setattr(self, f"{name}_html", render_markdown(getattr(self, name)))

@@ -7,9 +7,8 @@ told per concept and every explanation can link to the page that teaches it.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.functional import cached_property
 
-from calcinosis.markup import render_markdown
+from calcinosis.markup import RendersMarkdown
 
 # Paths under /reference/ that belong to views, not to sections.
 RESERVED_SLUGS = frozenset({"search", "calculator"})
@@ -25,8 +24,10 @@ class SectionQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
-class Section(models.Model):
+class Section(RendersMarkdown):
     """A page of the reference, written in Markdown by an instructor or loaded from the starter content."""
+
+    markdown_fields = ("body", "sources")
 
     slug = models.SlugField(unique=True, validators=[validate_section_slug])
     title = models.CharField(max_length=120)
@@ -34,6 +35,8 @@ class Section(models.Model):
     summary = models.CharField(max_length=300, help_text="One sentence, shown on the index and in search.")
     body = models.TextField(help_text="Markdown. Headings start at ##; the title is the page's heading.")
     sources = models.TextField(help_text="Markdown list of the references this page draws on.")
+    body_html = models.TextField(editable=False, default="")
+    sources_html = models.TextField(editable=False, default="")
     is_published = models.BooleanField(default=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -47,14 +50,6 @@ class Section(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reference:section", args=[self.slug])
-
-    @cached_property
-    def body_html(self) -> str:
-        return render_markdown(self.body)
-
-    @cached_property
-    def sources_html(self) -> str:
-        return render_markdown(self.sources)
 
 
 class KnowledgeRow(models.Model):

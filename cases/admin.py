@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -5,6 +6,27 @@ from django.utils.html import format_html
 
 from cases.models import Case, Stage
 from quizzes.models import Question
+
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}  # Pillow's name for the format: ours
+
+
+class StageForm(forms.ModelForm):
+    """Checks an uploaded stage image by what it is, not what it is called: JPEG, PNG or WebP as Pillow reads the
+    content (the model's validator only sees the extension), and at most 5 MB."""
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        upload = getattr(image, "image", None)  # set by forms.ImageField on a new upload that Pillow could open
+        if upload is None:
+            return image
+        if image.size > IMAGE_MAX_BYTES:
+            raise ValidationError(f"The image is {image.size / 1024 / 1024:.1f} MB: upload one of 5 MB or less.")
+        if upload.format not in IMAGE_FORMATS:
+            raise ValidationError(
+                f"The file is a {upload.format or 'unknown'} image whatever its name says: upload a JPEG, PNG or WebP."
+            )
+        return image
 
 
 class StageFormSet(BaseInlineFormSet):
@@ -44,6 +66,7 @@ class QuestionFormSet(BaseInlineFormSet):
 
 class StageInline(admin.StackedInline):
     model = Stage
+    form = StageForm
     formset = StageFormSet
     extra = 0
     ordering = ["order"]

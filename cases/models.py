@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.functional import cached_property
 
 from calcinosis.authoring import is_instructor
-from calcinosis.markup import render_markdown
+from calcinosis.markup import RendersMarkdown
 from calcinosis.models import BodySite, CalcinosisType, Condition, Differential, Extent
 from quizzes.models import Certainty
 
@@ -24,7 +23,9 @@ class CaseQuerySet(models.QuerySet):
         return self if is_instructor(user) else self.published()
 
 
-class Case(models.Model):
+class Case(RendersMarkdown):
+    markdown_fields = ("presentation", "objectives", "debrief")
+
     class Difficulty(models.TextChoices):
         INTRODUCTORY = "introductory", "Introductory"
         INTERMEDIATE = "intermediate", "Intermediate"
@@ -36,6 +37,9 @@ class Case(models.Model):
     presentation = models.TextField(help_text="Markdown: who the patient is and why they came. Shown first.")
     objectives = models.TextField(help_text="Markdown: the learning objectives.")
     debrief = models.TextField(help_text="Markdown: the expert's reasoning and take-home points, shown at the end.")
+    presentation_html = models.TextField(editable=False, default="")
+    objectives_html = models.TextField(editable=False, default="")
+    debrief_html = models.TextField(editable=False, default="")
     diagnosis_type = models.ForeignKey(
         CalcinosisType, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
@@ -65,18 +69,6 @@ class Case(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", args=[self.slug])
 
-    @cached_property
-    def presentation_html(self) -> str:
-        return render_markdown(self.presentation)
-
-    @cached_property
-    def objectives_html(self) -> str:
-        return render_markdown(self.objectives)
-
-    @cached_property
-    def debrief_html(self) -> str:
-        return render_markdown(self.debrief)
-
     @property
     def diagnosis_name(self) -> str:
         parts = [str(self.diagnosis_differential or self.diagnosis_type or "")]
@@ -85,8 +77,10 @@ class Case(models.Model):
         return " ".join(p for p in parts if p)
 
 
-class Stage(models.Model):
+class Stage(RendersMarkdown):
     """One disclosure step; it may end with a decision point the learner must commit to before going on."""
+
+    markdown_fields = ("body", "expert_reasoning")
 
     class Kind(models.TextChoices):
         HISTORY = "history", "History"
@@ -141,20 +135,14 @@ class Stage(models.Model):
         help_text="Ranked differential: the mimics a learner ranks from besides the five types; none means all.",
     )
     expert_reasoning = models.TextField(blank=True, help_text="Markdown: why, given only the findings so far.")
+    body_html = models.TextField(editable=False, default="")
+    expert_reasoning_html = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
-
-    @cached_property
-    def body_html(self) -> str:
-        return render_markdown(self.body)
-
-    @cached_property
-    def expert_reasoning_html(self) -> str:
-        return render_markdown(self.expert_reasoning)
 
     @property
     def expert_answer(self) -> str:

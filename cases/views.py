@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django.views.static import serve
 
 from cases import selectors, services
 from cases.forms import DecisionForm
@@ -146,3 +148,23 @@ def _decision_form(form: DecisionForm | None, page: selectors.CasePage) -> Decis
 def _report(case: Case, stage: Stage) -> dict:
     action = reverse("cases:stage-report", args=[case.slug, stage.pk])
     return report_form_context(action=action, dom_id=f"report-stage-{stage.pk}")["report"]
+
+
+# uploaded case images
+
+
+@login_required
+@require_GET
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """A stage's image under /media/, to whoever may open its case: published cases to any account, drafts to
+    instructors only (Case.objects.visible_to). A file no stage names is a 404, even if it is on disk, so a path
+    can never reach beyond the images a case shows (nor an old image replaced since).
+
+    Served so a crafted upload cannot run as a page (no sniffing, sandboxed) and kept out of shared caches."""
+    if not Stage.objects.filter(image=path, case__in=Case.objects.visible_to(request.user)).exists():
+        raise Http404("No such image.")
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private"
+    return response

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "quizzes",
     "cases",
     "teach",
+    "accounts",
+    "ops",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pages.urls import account_patterns, media_patterns
+from cases.urls import media_patterns
 from quizzes.urls import progress_patterns, quiz_patterns, review_patterns
 
 # The quiz engine serves three areas under one namespace, so `quizzes:progress` and `quizzes:review` keep
@@ -18,13 +18,14 @@ quizzes_areas = (
 )
 
 urlpatterns = [
-    # the site shell: home, health, accounts, uploaded case images
+    # the site shell: home, health
     path("", include("pages.urls")),
-    path("accounts/", include(account_patterns)),
-    path("media/", include(media_patterns)),
+    # accounts: sign-up, log in and out, password, a learner's own data and deleting the account
+    path("accounts/", include("accounts.urls")),
     # learners
     path("reference/", include("calcinosis.urls")),
     path("cases/", include("cases.urls")),
+    path("media/", include(media_patterns)),  # case images, served by the cases app to who may see the case
     path("", include(quizzes_areas)),
     # instructors
     path("teach/", include("teach.urls")),

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class PagesConfig(AppConfig):
     name = "pages"
-    verbose_name = "Site pages: home, health, accounts"
+    verbose_name = "Site pages: home, health, navigation"

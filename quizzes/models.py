@@ -14,9 +14,8 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 
-from calcinosis.markup import render_markdown
+from calcinosis.markup import RendersMarkdown
 from calcinosis.models import BodySite, CalcinosisType, Condition, Differential, Section
 from quizzes import answerability
 
@@ -69,12 +68,16 @@ class QuestionQuerySet(models.QuerySet):
         return self
 
 
-class Question(models.Model):
+class Question(RendersMarkdown):
+    markdown_fields = ("stem", "teaching_point")
+
     slug = models.SlugField(unique=True, max_length=80, help_text="Stable id, used by import and export.")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SINGLE)
     topic = models.CharField(max_length=20, choices=Topic.choices)
     stem = models.TextField(help_text="Markdown.")
     teaching_point = models.TextField(help_text="Markdown: the one idea to take away, shown with the feedback.")
+    stem_html = models.TextField(editable=False, default="")
+    teaching_point_html = models.TextField(editable=False, default="")
     section = models.ForeignKey(
         Section, on_delete=models.SET_NULL, null=True, blank=True, help_text="The reference page that teaches it."
     )
@@ -114,14 +117,6 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.slug
-
-    @cached_property
-    def stem_html(self) -> str:
-        return render_markdown(self.stem)
-
-    @cached_property
-    def teaching_point_html(self) -> str:
-        return render_markdown(self.teaching_point)
 
     def answerability_problems(self, choices: list[dict]) -> list[str]:
         """Why a question could not be answered, given its options as dicts with "is_correct" (and optionally

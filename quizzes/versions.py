@@ -97,8 +97,9 @@ def shown_live(question, options) -> Shown:
     )
 
 
-def shown_version(version, sites: dict) -> Shown:
-    """A stored version as the templates read it; `sites` maps BodySite ids to rows (for the body map)."""
+def shown_version(version, sites: dict, question=None) -> Shown:
+    """A stored version as the templates read it; `sites` maps BodySite ids to rows (for the body map). Text the
+    version shares with `question` (the live one) reuses its stored HTML; only text since changed is rendered."""
     content = version.content
     options = [
         ShownOption(
@@ -115,13 +116,19 @@ def shown_version(version, sites: dict) -> Shown:
     ]
     return Shown(
         number=version.number,
-        stem_html=render_markdown(content["stem"]),
-        teaching_point_html=render_markdown(content["teaching_point"]),
+        stem_html=_html(content["stem"], question, "stem"),
+        teaching_point_html=_html(content["teaching_point"], question, "teaching_point"),
         answer=None if content["answer"] is None else Decimal(content["answer"]),
         tolerance=None if content["tolerance"] is None else Decimal(content["tolerance"]),
         unit=content["unit"],
         options=options,
     )
+
+
+def _html(text: str, question, field: str) -> str:
+    if question is not None and getattr(question, field) == text:
+        return getattr(question, f"{field}_html")
+    return render_markdown(text)
 
 
 def in_display_order(options: list, *, kind: str, seed: str) -> list:
@@ -137,7 +144,7 @@ def in_display_order(options: list, *, kind: str, seed: str) -> list:
 def shown_for(*, question, options, response, seed: str, sites: dict | None = None) -> Shown:
     """What the question page and the results show: the version an answer was scored on, or the live question."""
     if response is not None:
-        shown = shown_version(response.version, sites or {})
+        shown = shown_version(response.version, sites or {}, question)
     else:
         shown = shown_live(question, [o for o in options if not o.is_retired])
     shown.options = in_display_order(shown.options, kind=question.kind, seed=seed)

@@ -14,6 +14,7 @@ STATIC_PAGES = [
     ("signup", "anyone"),
     ("password_change", "learner"),
     ("password_change_done", "learner"),
+    ("account-delete", "learner"),
     ("quizzes:index", "learner"),
     ("quizzes:progress", "learner"),
     ("quizzes:review", "learner"),

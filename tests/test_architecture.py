@@ -1,9 +1,12 @@
 """The apps depend one way: calcinosis (knowledge, reference) <- quizzes (the engine) <- cases <- teach.
 
 A lower app never imports a higher one; it offers hooks (quizzes/hooks.py) that the higher app fills in its
-AppConfig.ready(). Beside the chain, pages (the site shell: home, health, accounts) stands on calcinosis alone
-and links to the other apps by URL name, never by import; config (settings, root URLs) is the top and may
-import anything, and nothing imports it. Checked on the source, so an import hidden inside a function counts too.
+AppConfig.ready(). Beside the chain, pages (the site shell: home, health, navigation) stands on calcinosis alone
+and links to the other apps by URL name, never by import. accounts (sign-up, a learner's own data, deleting an
+account) sits above cases, beside teach: it reads and deletes what a learner did in calcinosis, quizzes and cases,
+and nothing imports it. ops (operations commands: backup) may import anything beneath it, and nothing imports it.
+config (settings, root URLs) is the top and may import anything, and nothing imports it. Checked on the source, so
+an import hidden inside a function counts too.
 """
 
 import ast
@@ -23,7 +26,9 @@ MODEL_NAME_RE = re.compile(r"""get_model\(\s*["'](\w+)["']\s*,\s*["'](\w+)["']|[
 # What each of the project's packages may import: a layer the layers beneath it, pages the reference alone, config all.
 MAY_IMPORT = {app: set(LAYERS[:i]) for i, app in enumerate(LAYERS)} | {
     "pages": {"calcinosis"},
-    "config": {*LAYERS, "pages"},
+    "accounts": {"calcinosis", "quizzes", "cases"},
+    "ops": {*LAYERS, "pages", "accounts"},
+    "config": {*LAYERS, "pages", "accounts", "ops"},
 }
 
 

@@ -43,6 +43,7 @@ def test_every_named_url_without_arguments_is_listed():
         "logout",
         "admin",
         "media",
+        "account-data",
         "quizzes:start",
         "quizzes:review-start",
         "teach:grades",

@@ -1,4 +1,14 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from calcinosis import markup
 from calcinosis.markup import render_markdown
+from calcinosis.models import Section
+from cases.models import Stage
+from quizzes.models import Question
+from tests.factories import QuestionFactory
 
 
 def test_headings_get_ids_for_links():
@@ -22,3 +32,41 @@ def test_authored_text_cannot_take_the_pages_own_ids():
     html = render_markdown('## Main\n\n<h2 id="quiz-status">x</h2>\n\n## Dermatomyositis')
     assert 'id="main"' not in html and 'id="quiz-status"' not in html
     assert 'id="dermatomyositis"' in html
+
+
+# Rendered once, when saved: pages serve the stored HTML and never run the renderer.
+
+
+@pytest.mark.django_db
+def test_saving_renders_the_markdown_and_pages_serve_the_stored_html(client, monkeypatch):
+    section = Section.objects.get(slug="dystrophic")
+    section.body = "## Changed\n\nNow with **bold** text."
+    section.save(update_fields=["body"])
+    section.refresh_from_db()
+    assert "<strong>bold</strong>" in section.body_html
+    question = QuestionFactory(stem="Which *type*?")
+    assert Question.objects.get(pk=question.pk).stem_html == "<p>Which <em>type</em>?</p>"
+
+    def no_rendering(text):
+        raise AssertionError("Markdown rendered during a request")
+
+    monkeypatch.setattr(markup, "render_markdown", no_rendering)
+    body = client.get(section.get_absolute_url()).content.decode()
+    assert "<strong>bold</strong>" in body
+
+
+@pytest.mark.django_db
+def test_the_command_renders_every_stored_row_again():
+    Section.objects.filter(slug="dystrophic").update(body_html="stale")
+    out = io.StringIO()
+    call_command("render_markdown", stdout=out)
+    assert Section.objects.get(slug="dystrophic").body_html.startswith("<")
+    assert "calcinosis.Section:" in out.getvalue() and "quizzes.Question:" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_fresh_database_holds_rendered_starter_content():
+    """The migration that added the stored HTML filled it for every starter row, cases' questions included."""
+    assert not Section.objects.filter(body_html="").exists()
+    assert not Question.objects.filter(stem_html="").exists()
+    assert not Stage.objects.filter(body_html="").exists()

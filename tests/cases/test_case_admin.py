@@ -130,7 +130,7 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-def test_a_stage_image_needs_alt_text_and_is_served_safely(client, learner_client, case, settings, tmp_path):
+def test_a_stage_image_needs_alt_text_and_is_served_safely(learner_client, case, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     stage = case.stages.get(order=1)
     stage.image = SimpleUploadedFile("nodule.png", _png(), content_type="image/png")
@@ -139,7 +139,7 @@ def test_a_stage_image_needs_alt_text_and_is_served_safely(client, learner_clien
     stage.image_alt = "Chalky white nodules on two fingertips"
     stage.full_clean()
     stage.save()
-    response = client.get(stage.image.url)
+    response = learner_client.get(stage.image.url)
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
@@ -150,10 +150,10 @@ def test_a_stage_image_needs_alt_text_and_is_served_safely(client, learner_clien
     )
 
 
-def test_media_outside_the_upload_folder_is_refused(client, settings, tmp_path):
+def test_media_outside_the_upload_folder_is_refused(instructor_client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    assert client.get("/media/../config/settings.py").status_code in (400, 404)
-    assert client.get("/media/cases/missing.png").status_code == 404
+    assert instructor_client.get("/media/../config/settings.py").status_code in (400, 404)
+    assert instructor_client.get("/media/cases/missing.png").status_code == 404
 
 
 def test_a_non_image_upload_is_refused(case, settings, tmp_path):
@@ -176,3 +176,58 @@ def test_a_draft_case_refuses_a_published_question_without_options(instructor_cl
     assert response.status_code == 200
     assert "exactly one correct" in response.content.decode()
     assert not Question.objects.filter(slug="bare").exists()
+
+
+def _image(format: str, size=(4, 4)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, format=format)
+    return buffer.getvalue()
+
+
+def _upload_stage_image(instructor_client, upload):
+    """Post the case form with a new case's first stage carrying `upload` as its image."""
+    data = _case_form(published=False) | {"stages-0-image": upload, "stages-0-image_alt": "Chalky nodules"}
+    return instructor_client.post("/admin/cases/case/add/", data)
+
+
+@pytest.mark.parametrize("format, name", [("JPEG", "a.jpg"), ("PNG", "a.png"), ("WEBP", "a.webp")])
+def test_an_instructor_uploads_a_jpeg_png_or_webp_image(instructor_client, settings, tmp_path, format, name):
+    settings.MEDIA_ROOT = tmp_path
+    response = _upload_stage_image(instructor_client, SimpleUploadedFile(name, _image(format)))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    stage = Stage.objects.get(case__slug="a-new-case", order=1)
+    assert stage.image.name.startswith("cases/") and (tmp_path / stage.image.name).exists()
+
+
+def test_an_image_of_another_type_is_refused_whatever_its_name(instructor_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = _upload_stage_image(instructor_client, SimpleUploadedFile("looks-fine.png", _image("GIF")))
+    assert response.status_code == 200
+    assert "The file is a GIF image whatever its name says: upload a JPEG, PNG or WebP." in response.content.decode()
+    assert not Case.objects.filter(slug="a-new-case").exists()
+    assert not any(tmp_path.rglob("*.png"))
+
+
+def test_a_file_that_is_not_an_image_is_refused(instructor_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("nodule.png", b"<html><script>alert(1)</script></html>")
+    response = _upload_stage_image(instructor_client, upload)
+    assert response.status_code == 200
+    assert "Upload a valid image" in response.content.decode()
+    assert not Case.objects.filter(slug="a-new-case").exists()
+
+
+def test_an_image_over_5_mb_is_refused(instructor_client, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr("cases.admin.IMAGE_MAX_BYTES", 1000)  # a real 5 MB image would slow the suite down
+    big = _image("PNG", size=(200, 200)) + b"\0" * 2000  # trailing bytes after the image: Pillow still reads it
+    response = _upload_stage_image(instructor_client, SimpleUploadedFile("big.png", big))
+    assert response.status_code == 200
+    assert "upload one of 5 MB or less" in response.content.decode()
+    assert not Case.objects.filter(slug="a-new-case").exists()
+
+
+def test_the_limit_is_5_mb():
+    from cases.admin import IMAGE_MAX_BYTES
+
+    assert IMAGE_MAX_BYTES == 5 * 1024 * 1024

@@ -1,3 +1,5 @@
+"""Signing up, logging in and out, changing the password."""
+
 from django.contrib.auth.models import User
 
 from tests.conftest import PASSWORD
@@ -116,15 +118,3 @@ def test_password_change_with_a_wrong_old_password(learner_client):
     )
     assert response.status_code == 200
     assert "old password was entered incorrectly" in response.content.decode()
-
-
-def test_navigation_shows_admin_only_to_instructors(learner_client, client, instructor):
-    assert b'href="/admin/"' not in learner_client.get("/").content
-    client.force_login(instructor)
-    assert b'href="/admin/"' in client.get("/").content
-
-
-def test_learners_never_reach_admin(learner_client):
-    response = learner_client.get("/admin/")
-    assert response.status_code == 302
-    assert "/admin/login/" in response.url

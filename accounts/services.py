@@ -1,0 +1,15 @@
+"""Writes on a learner's account."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+
+@transaction.atomic
+def account_delete(*, user: AbstractBaseUser) -> None:
+    """Delete the account and everything that is only the learner's.
+
+    The database does the rest by its foreign keys: attempts and their responses, flags, notes, review cards, case
+    progress with its commitments, and problem reports all cascade with the user; a report an instructor resolved
+    keeps nothing of theirs. Answers leave the item statistics with them, since a response belongs to an attempt
+    and an attempt to its learner (no anonymous owner exists in the schema)."""
+    user.delete()
