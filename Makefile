@@ -34,6 +34,6 @@ format: $(VENV)/.dev
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 
-# Throughput and latency of a server already running on 127.0.0.1:$(PORT) (see scripts/bench.py --help).
-bench:
-	$(BIN)/python scripts/bench.py --base http://127.0.0.1:$(PORT)
+# Every busy page against a do-nothing view, on a throwaway production-mode gunicorn (see bench/README.md).
+bench: $(VENV)/.runtime
+	$(BIN)/python -m bench.run

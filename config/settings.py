@@ -7,6 +7,7 @@ message that names the variable. The defaults suit a laptop (DEBUG on, SQLite, a
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -137,8 +138,35 @@ if _database_url:
         DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
+    if DATABASES["default"]["ENGINE"] == _SQLITE["ENGINE"]:
+        # A SQLite file named by URL runs with the same safety options as the default one.
+        DATABASES["default"]["OPTIONS"] = {**_SQLITE["OPTIONS"], **DATABASES["default"].get("OPTIONS", {})}
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     DATABASES = {"default": _SQLITE}
+
+
+def envredis(name: str) -> str:
+    raw = os.environ.get(name, "").strip()
+    if raw and urlsplit(raw).scheme not in {"redis", "rediss"}:
+        # The value is not echoed: a Redis URL may carry a password.
+        raise ImproperlyConfigured(f"{name} is not a Redis URL: give redis://host:port/db or rediss://...")
+    return raw
+
+
+# App servers keep nothing of their own, so any number can run behind one proxy. Sessions live in the database;
+# with REDIS_URL the cache, sessions' cached copies and django-axes' failed-login counts live in Redis, so every
+# server sees them and a lockout holds on all of them. Without it, one machine works as before.
+REDIS_URL = envredis("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+    AXES_CACHE = "default"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

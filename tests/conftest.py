@@ -9,7 +9,7 @@ from tests.factories import UserFactory
 PASSWORD = "correct horse battery staple"
 
 # Property tests that render pages can take longer than Hypothesis's 200 ms deadline on a busy 2-core machine;
-# they check behaviour, not speed (scripts/bench.py measures speed).
+# they check behaviour, not speed (bench/ measures speed).
 hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
 
@@ -22,6 +22,17 @@ def _fast_tests(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a file as production does, not in Django's shared in-memory database: that one answers
+    a second writer with "database table is locked" at once instead of waiting (tests/quizzes/test_concurrency.py)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
 
 
 @pytest.fixture

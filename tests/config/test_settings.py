@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
     )
@@ -57,7 +59,42 @@ def test_a_bad_database_url_is_named():
     assert "DATABASE_URL" in result.stderr
 
 
-def test_production_settings_pass_check_deploy():
+def test_a_bad_redis_url_is_named_without_echoing_it():
+    result = _manage("check", REDIS_URL="http://user:s3cret@cache-host:6379/0")
+    assert result.returncode != 0
+    assert "REDIS_URL is not a Redis URL" in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+_SHOW_SHARED_STATE = (
+    "from django.conf import settings as s; "
+    "print(s.CACHES['default']['BACKEND'], s.CACHES['default'].get('LOCATION'), s.SESSION_ENGINE, s.AXES_HANDLER)"
+)
+
+
+def test_without_redis_sessions_and_lockouts_live_in_the_database():
+    result = _manage("shell", "--verbosity", "0", "-c", _SHOW_SHARED_STATE)
+    assert result.returncode == 0, result.stderr
+    backend, _, sessions, axes_handler = result.stdout.split()
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
+    assert sessions == "django.contrib.sessions.backends.db"
+    assert axes_handler == "axes.handlers.database.AxesDatabaseHandler"
+
+
+@pytest.mark.parametrize("url", ["redis://127.0.0.1:6379/5", "rediss://:pw@cache.example.org:6380/0"])
+def test_with_redis_the_cache_sessions_and_lockouts_are_shared_through_it(url):
+    result = _manage("shell", "--verbosity", "0", "-c", _SHOW_SHARED_STATE, REDIS_URL=url)
+    assert result.returncode == 0, result.stderr
+    backend, location, sessions, axes_handler = result.stdout.split()
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert location == url
+    # Sessions stay in the database (Redis holds only a copy), so losing Redis loses no one's login.
+    assert sessions == "django.contrib.sessions.backends.cached_db"
+    assert axes_handler == "axes.handlers.cache.AxesCacheHandler"
+
+
+@pytest.mark.parametrize("redis", [{}, {"REDIS_URL": "redis://127.0.0.1:6379/5"}], ids=["alone", "with-redis"])
+def test_production_settings_pass_check_deploy(redis):
     result = _manage(
         "check",
         "--deploy",
@@ -66,6 +103,7 @@ def test_production_settings_pass_check_deploy():
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="calcinosis.example.org",
+        **redis,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -90,3 +128,13 @@ def test_pages_carry_a_strict_content_security_policy(client, db):
     policy = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_a_sqlite_database_url_keeps_the_embedded_databases_safety_options(tmp_path):
+    """A SQLite file named by DATABASE_URL gets WAL, IMMEDIATE transactions and the busy timeout too."""
+    code = (
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+        "print(o['transaction_mode'], o['timeout'], 'WAL' in o['init_command'])"
+    )
+    result = _manage("shell", "-v", "0", "-c", code, DATABASE_URL=f"sqlite:///{tmp_path}/x.db")
+    assert result.stdout.split() == ["IMMEDIATE", "20", "True"], result.stderr
