@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import NamedTuple
 
 from django.utils.html import format_html, format_html_join
@@ -671,6 +672,7 @@ PATTERNS = {
 }
 
 
+@cache  # drawn from constants: the same markup every time, built once per process
 def defs_svg() -> SafeString:
     """The <defs> (fill patterns) the stylesheet refers to by id; include once per page."""
     return mark_safe("<defs>" + "".join(PATTERNS.values()) + "</defs>")
@@ -682,6 +684,7 @@ def _paths(paths: Iterable[str], css_class: str = "") -> SafeString:
     return format_html_join("", '<path d="{}"/>', ((d,) for d in paths))
 
 
+@cache  # drawn from constants: the same markup every time, built once per process
 def outline_svg() -> SafeString:
     """The outlines, anatomical detail lines and view labels, drawn under the regions."""
     label_class = {"front": "bf-label", "back": "bf-label", "hand": "bf-label bf-label-start"}
@@ -699,6 +702,7 @@ def outline_svg() -> SafeString:
     )
 
 
+@cache  # drawn from constants: the same markup every time, built once per process
 def region_shapes_svg(region_id: str) -> SafeString:
     """The shapes of one region, without a wrapper (raises KeyError for an unknown region)."""
     return _paths(REGIONS[region_id])
@@ -710,6 +714,7 @@ MARK_CLASSES = {"typical": "bf-region bf-typical", "recognised": "bf-region bf-r
 OUTLINE_SYMBOL = "bf-outline-symbol"
 
 
+@cache  # drawn from constants: the same markup every time, built once per process
 def shared_defs_svg() -> SafeString:
     """The fill patterns and the outline as a <symbol>, once per page, for figures drawn with shared_outline=True:
     a page of many figures then carries the outline (two thirds of a figure's markup) only once."""
@@ -740,11 +745,7 @@ def figure_svg(
     unknown = set(marks) - set(REGIONS) or {m for m in marks.values() if m not in MARK_CLASSES}
     if unknown:
         raise ValueError(f"Unknown region or mark: {sorted(unknown)}")
-    regions = format_html_join(
-        "",
-        '<g class="{}" data-region="{}">{}</g>',
-        ((MARK_CLASSES.get(marks.get(r, ""), "bf-region"), r, region_shapes_svg(r)) for r in REGION_IDS),
-    )
+    regions = mark_safe("".join(_region_group(r, marks.get(r, "")) for r in REGION_IDS))
     labelled_by = f"{id_prefix}-title {id_prefix}-desc" if desc else f"{id_prefix}-title"
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="bf-figure" viewBox="{}" role="img" aria-labelledby="{}">'
@@ -759,6 +760,16 @@ def figure_svg(
         if shared_outline
         else outline_svg(),
         regions,
+    )
+
+
+@cache
+def _region_group(region_id: str, mark: str) -> SafeString:
+    return format_html(
+        '<g class="{}" data-region="{}">{}</g>',
+        MARK_CLASSES.get(mark, "bf-region"),
+        region_id,
+        region_shapes_svg(region_id),
     )
 
 

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from calcinosis import search, selectors
+from calcinosis.caching import cached_for_visitors
 from calcinosis.calculator import THRESHOLD_MG2_DL2, THRESHOLD_MMOL2_L2, Unit, assess, reference_table
 from calcinosis.forms import CalculatorForm, CompareForm, SearchForm
 from calcinosis.models import CalcinosisType, Differential, Section
@@ -14,6 +15,7 @@ def _contents() -> list[Section]:
 
 
 @require_GET
+@cached_for_visitors
 def reference_index(request: HttpRequest) -> HttpResponse:
     sections = Section.objects.published().only("slug", "title", "summary", "order")
     return render(request, "reference/index.html", {"sections": sections, "search_form": SearchForm()})
@@ -24,6 +26,7 @@ DISTRIBUTION_SECTION = "distribution"
 
 
 @require_GET
+@cached_for_visitors
 def reference_section(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section.objects.published(), slug=slug)
     contents = _contents()

@@ -5,10 +5,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from calcinosis.caching import cached_for_visitors
 from calcinosis.models import CalcinosisType, Section
 
 
 @require_GET
+@cached_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     sections = Section.objects.published().only("slug", "title", "summary", "order")
     types = CalcinosisType.objects.select_related("section").only("slug", "name", "summary", "section__slug")

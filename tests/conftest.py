@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory
@@ -22,6 +23,8 @@ def _fast_tests(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Each test starts with an empty cache, so no page built for one test's database is served in another's.
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -138,3 +138,9 @@ def test_a_sqlite_database_url_keeps_the_embedded_databases_safety_options(tmp_p
     )
     result = _manage("shell", "-v", "0", "-c", code, DATABASE_URL=f"sqlite:///{tmp_path}/x.db")
     assert result.stdout.split() == ["IMMEDIATE", "20", "True"], result.stderr
+
+
+def test_postgresql_runs_without_jit():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+    result = _manage("shell", "-v", "0", "-c", code, DATABASE_URL="postgres://postgres@127.0.0.1:5432/calcinosis")
+    assert result.stdout.strip() == "-c jit=off", result.stderr
