@@ -46,12 +46,14 @@ def _answers(learner) -> list[dict]:
     """Each answer with the options chosen named by their text as the learner saw it (the version's wording)."""
     responses = (
         Response.objects.filter(attempt__learner=learner)
-        .select_related("question", "version")
+        .select_related("question", "version", "attempt")
         .prefetch_related("choices")
         .order_by("answered_at", "pk")
     )
     answers = []
     for response in responses:
+        # An exam keeps its marks until it is finished, here as on every page (ResponseQuerySet.counted).
+        hidden = response.attempt.mode == Attempt.Mode.EXAM and response.attempt.finished is None
         worded = {option["id"]: option["text"] for option in response.version.content.get("options", [])}
         answers.append(
             {
@@ -61,8 +63,8 @@ def _answers(learner) -> list[dict]:
                 "options_chosen": [worded.get(choice.pk, choice.text) for choice in response.choices.all()],
                 "value": response.value,
                 "certainty": response.certainty,
-                "score": response.score,
-                "correct": response.is_correct,
+                "score": None if hidden else response.score,
+                "correct": None if hidden else response.is_correct,
                 "answered_at": response.answered_at,
             }
         )

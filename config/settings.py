@@ -157,19 +157,20 @@ def envredis(name: str) -> str:
     return raw
 
 
-# App servers keep nothing of their own, so any number can run behind one proxy. Sessions live in the database;
-# with REDIS_URL the cache, sessions' cached copies and django-axes' failed-login counts live in Redis, so every
-# server sees them and a lockout holds on all of them. Without it, one machine works as before.
+# App servers keep nothing of their own, so any number can run behind one proxy. Sessions live in the database
+# (only there: a Redis that goes away then logs nobody out and breaks no page); with REDIS_URL the cache and
+# django-axes' failed-login counts live in Redis, so every server sees them and a lockout holds on all of them.
+# Without it, one machine works as before.
 REDIS_URL = envredis("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
     AXES_CACHE = "default"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
     AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -26,4 +28,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "database unavailable"}, status=503)
+    if settings.REDIS_URL:
+        # With Redis the cache and the login lockouts live there: a server that cannot reach it is not healthy.
+        try:
+            cache.set("healthz", 1, timeout=5)
+        except Exception:
+            return JsonResponse({"status": "cache unavailable"}, status=503)
     return JsonResponse({"status": "ok"})

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from quizzes import services
 from tests.accounts.conftest import make_history
-from tests.factories import UserFactory
+from tests.factories import UserFactory, question_with_choices
 
 URL = "/accounts/data.json"
 
@@ -99,3 +100,15 @@ def test_it_costs_the_same_queries_for_a_long_history(client):
         data = _download(client)
     assert len(data["answers"]) == 18 and len(data["cases"]) == 4
     assert len(many) == len(few)
+
+
+def test_a_running_exam_keeps_its_marks_out_of_the_download(learner_client, learner):
+    question = question_with_choices(topic="management", slug="exam-q")
+    exam = services.attempt_start(learner=learner, topics=[], size=1, mode="exam", question_ids=[question.pk])
+    wrong = question.choices.filter(is_correct=False).first()
+    services.response_record(attempt=exam, question=question, choice_ids=[wrong.pk], value=None, certainty="sure")
+    answer = _download(learner_client)["answers"][0]
+    assert answer["score"] is None and answer["correct"] is None
+    services.attempt_finish(attempt=exam)
+    answer = _download(learner_client)["answers"][0]
+    assert answer["correct"] is False

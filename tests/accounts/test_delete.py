@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import User
 
 from cases.models import CaseProgress, Commitment
@@ -90,3 +91,17 @@ def test_the_deleted_learner_leaves_the_cohort_reports(learner_client, history, 
 def test_the_session_is_gone_after_deletion(learner_client):
     learner_client.post(URL, {"password": PASSWORD})
     assert learner_client.get("/progress/").status_code == 302
+
+
+def test_it_also_deletes_the_login_records_kept_under_the_username(learner_client, other_learner):
+    """django-axes keeps records of logins (username, address, browser): the account's go with it."""
+    for username in ("learner", "other"):
+        fields = {"username": username, "ip_address": "203.0.113.7", "user_agent": "Firefox"}
+        AccessAttempt.objects.create(**fields, failures_since_start=1, get_data="", post_data="")
+        AccessLog.objects.create(**fields)
+        AccessFailureLog.objects.create(**fields)
+    learner_client.post(URL, {"password": PASSWORD})
+    assert not User.objects.filter(username="learner").exists()
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        assert not model.objects.filter(username="learner").exists(), model.__name__
+        assert model.objects.filter(username="other").exists(), model.__name__

@@ -1,14 +1,15 @@
 import io
 
+import markdown
 import pytest
 from django.core.management import call_command
 
-from calcinosis import markup
 from calcinosis.markup import render_markdown
 from calcinosis.models import Section
 from cases.models import Stage
+from quizzes import services
 from quizzes.models import Question
-from tests.factories import QuestionFactory
+from tests.factories import QuestionFactory, UserFactory, question_with_choices
 
 
 def test_headings_get_ids_for_links():
@@ -47,12 +48,21 @@ def test_saving_renders_the_markdown_and_pages_serve_the_stored_html(client, mon
     question = QuestionFactory(stem="Which *type*?")
     assert Question.objects.get(pk=question.pk).stem_html == "<p>Which <em>type</em>?</p>"
 
-    def no_rendering(text):
+    # An answered question's feedback too: its version shares the live text, so it reuses the stored HTML.
+    learner = UserFactory()
+    answered = question_with_choices(topic="management", slug="stored-html")
+    attempt = services.attempt_start(learner=learner, topics=[], size=1, question_ids=[answered.pk])
+    right = answered.choices.get(is_correct=True)
+    services.response_record(attempt=attempt, question=answered, choice_ids=[right.pk], value=None, certainty="sure")
+
+    def no_rendering(*args, **kwargs):
         raise AssertionError("Markdown rendered during a request")
 
-    monkeypatch.setattr(markup, "render_markdown", no_rendering)
-    body = client.get(section.get_absolute_url()).content.decode()
-    assert "<strong>bold</strong>" in body
+    monkeypatch.setattr(markdown, "markdown", no_rendering)
+    assert "<strong>bold</strong>" in client.get(section.get_absolute_url()).content.decode()
+    client.force_login(learner)
+    assert client.get(f"/quizzes/attempts/{attempt.pk}/1/").status_code == 200
+    assert client.get(f"/quizzes/attempts/{attempt.pk}/").status_code == 302
 
 
 @pytest.mark.django_db

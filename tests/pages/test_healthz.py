@@ -18,3 +18,15 @@ def test_it_reports_a_dead_database(client, db, monkeypatch):
 
     monkeypatch.setattr("pages.views.connection", DeadConnection())
     assert client.get("/healthz").status_code == 503
+
+
+def test_with_redis_it_answers_503_while_the_cache_is_unreachable(client, settings, monkeypatch, db):
+    from pages import views
+
+    def down(*args, **kwargs):
+        raise ConnectionError("no route to redis")
+
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    monkeypatch.setattr(views.cache, "set", down)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json() == {"status": "cache unavailable"}

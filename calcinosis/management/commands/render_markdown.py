@@ -2,6 +2,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from calcinosis.caching import content_changed
 from calcinosis.markup import RendersMarkdown
 
 
@@ -22,3 +23,4 @@ class Command(BaseCommand):
                     row.render_markdown_fields()
                 model.objects.bulk_update(rows, fields, batch_size=200)
             self.stdout.write(f"{model._meta.label}: {len(rows)} rendered")
+        content_changed()  # bulk writes send no signal: visitors' cached pages are stale now

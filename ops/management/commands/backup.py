@@ -23,6 +23,8 @@ class Command(BaseCommand):
             media = media_archive(media_root=Path(settings.MEDIA_ROOT), target=folder / "media.tar.gz")
         except BackupError as error:
             raise CommandError(str(error)) from None
+        for path in (database, media):
+            path.chmod(0o600)
         self.stdout.write(f"Backup written to {folder}:")
         for path in (database, media):
             self.stdout.write(f"  {path.name}  {path.stat().st_size:,} bytes")
@@ -33,7 +35,7 @@ class Command(BaseCommand):
         for n in range(100):  # two backups in one second get their own folders
             folder = output / (f"backup-{stamp}" if n == 0 else f"backup-{stamp}-{n}")
             try:
-                folder.mkdir()
+                folder.mkdir(mode=0o700)  # it holds every learner's answers and the password hashes
             except FileExistsError:
                 continue
             return folder
