@@ -1,4 +1,5 @@
-"""Two app servers, one PostgreSQL, one Redis: a learner and a lockout are the same on both.
+"""Two app servers, one PostgreSQL, one Redis: a learner and a lockout are the same on both, and a learner's work
+survives a server's restart.
 
 Two real gunicorns (one worker each, production mode) serve one scratch PostgreSQL database and one Redis database,
 and are driven over plain HTTP as a proxy would: `X-Forwarded-Proto: https` on every request. Needs PostgreSQL (the
@@ -68,7 +69,7 @@ class Browser:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if form is not None:
-            body = urlencode(form)
+            body = urlencode(form, doseq=True)
             headers |= {"Content-Type": "application/x-www-form-urlencoded", "Origin": origin}
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
         try:
@@ -155,8 +156,35 @@ def redis_db():
     client.close()
 
 
+class Servers:
+    """The two running gunicorns, by port; either can be restarted on its port."""
+
+    def __init__(self, env: dict, folder: Path) -> None:
+        self.env, self.folder = env, folder
+        self.ports = (_free_port(), _free_port())
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> None:
+        self.processes = [_start(self.env, port, self._log(port)) for port in self.ports]
+        for process, port in zip(self.processes, self.ports, strict=True):
+            _wait_until_up(process, port, self._log(port))
+
+    def restart(self, index: int) -> None:
+        port = self.ports[index]
+        _stop(self.processes[index])
+        self.processes[index] = _start(self.env, port, self._log(port))
+        _wait_until_up(self.processes[index], port, self._log(port))
+
+    def stop(self) -> None:
+        for process in self.processes:
+            _stop(process)
+
+    def _log(self, port: int) -> Path:
+        return self.folder / f"gunicorn-{port}.log"
+
+
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory, redis_db) -> Iterator[tuple[int, int]]:
+def servers(tmp_path_factory, redis_db) -> Iterator[Servers]:
     """Two gunicorns on one scratch database and one Redis database; both stopped and the database dropped after."""
     name = f"calcinosis_servers_{secrets.token_hex(4)}"
     scratch = urlunsplit(urlsplit(_postgres_url())._replace(path=f"/{name}"))
@@ -171,29 +199,24 @@ def servers(tmp_path_factory, redis_db) -> Iterator[tuple[int, int]]:
         "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}",
         "AXES_FAILURE_LIMIT": str(FAILURE_LIMIT),
     }
-    processes: list[subprocess.Popen] = []
+    running = Servers(env, tmp)
     _admin(scratch, f'CREATE DATABASE "{name}"')
     try:
         _run(env, "manage.py", "migrate", "--noinput", "-v", "0")
         make_learners = (
             "from django.contrib.auth.models import User; "
-            f"[User.objects.create_user(name, password={PASSWORD!r}) for name in ('roaming', 'guessed')]"
+            f"[User.objects.create_user(name, password={PASSWORD!r}) for name in ('roaming', 'guessed', 'steady')]"
         )
         _run(env, "manage.py", "shell", "--verbosity", "0", "-c", make_learners)
-        ports = (_free_port(), _free_port())
-        for port in ports:
-            processes.append(_start(env, port, tmp / f"gunicorn-{port}.log"))
-        for process, port in zip(processes, ports, strict=True):
-            _wait_until_up(process, port, tmp / f"gunicorn-{port}.log")
-        yield ports
+        running.start()
+        yield running
     finally:
-        for process in processes:
-            _stop(process)
+        running.stop()
         _admin(scratch, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_a_learner_logged_in_on_one_server_continues_on_the_other(servers, redis_db):
-    a, b = servers
+    a, b = servers.ports
     assert Browser().request(b, "GET", "/progress/")[0] == 302  # nobody is logged in on B to begin with
 
     learner = Browser()
@@ -208,7 +231,7 @@ def test_a_learner_logged_in_on_one_server_continues_on_the_other(servers, redis
 
 
 def test_failed_logins_spread_over_both_servers_lock_the_account_on_both(servers, redis_db):
-    a, b = servers
+    a, b = servers.ports
     for attempt in range(FAILURE_LIMIT):
         status, page = Browser().log_in((a, b)[attempt % 2], "guessed", "not the password")
         assert status in {200, 429}, page
@@ -218,3 +241,35 @@ def test_failed_logins_spread_over_both_servers_lock_the_account_on_both(servers
         status, page = Browser().log_in(port, "guessed", PASSWORD)
         assert status == 429, f"the right password was let in on {port} after {FAILURE_LIMIT} failures"
         assert "Too many attempts" in page
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_a_learners_quiz_and_case_survive_a_server_restart(servers):
+    """Mid-quiz and mid-case, the server restarts: the learner is still logged in and carries on where they were."""
+    a = servers.ports[0]
+    learner = Browser()
+    assert learner.log_in(a, "steady", PASSWORD)[0] == 302
+    _, _, page = learner.request(a, "GET", "/quizzes/")
+    form = {"csrfmiddlewaretoken": _token(page), "topics": ["type"], "size": "3", "pool": "all", "mode": "tutor"}
+    status, headers, page = learner.request(a, "POST", "/quizzes/start/", form)
+    assert status == 302, page
+    question = urlsplit(headers["Location"]).path  # /quizzes/attempts/<pk>/1/
+    _, _, page = learner.request(a, "GET", question)
+    choice = re.search(r'name="choice" value="(\d+)"', page).group(1)
+    answer = {"csrfmiddlewaretoken": _token(page), "choice": choice, "certainty": "sure"}
+    assert learner.request(a, "POST", question + "answer/", answer)[0] == 302
+    _, _, page = learner.request(a, "GET", "/cases/farmer-weeping-foot/")
+    assert (
+        learner.request(a, "POST", "/cases/farmer-weeping-foot/start/", {"csrfmiddlewaretoken": _token(page)})[0] == 302
+    )
+
+    servers.restart(0)
+
+    attempt = question.rsplit("/", 2)[0]  # /quizzes/attempts/<pk>
+    status, headers, _ = learner.request(a, "GET", attempt + "/")
+    assert status == 302 and headers["Location"].endswith(attempt + "/2/")  # resumes after the answer it kept
+    status, _, page = learner.request(a, "GET", "/cases/farmer-weeping-foot/")
+    assert status == 200 and 'id="stage-1"' in page and "Start: reveal" not in page
