@@ -9,6 +9,7 @@ import os
 from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]  # noqa: F405
 WSGI_APPLICATION = "bench.wsgi.application"
 
 # config.settings fixes STATIC_ROOT beside the code; the benchmark collects into its own temporary folder.

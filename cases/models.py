@@ -18,6 +18,11 @@ class CaseQuerySet(models.QuerySet):
     def published(self) -> "CaseQuerySet":
         return self.filter(is_published=True)
 
+    def in_teaching_order(self) -> "CaseQuerySet":
+        """Introductory cases first, then intermediate, then advanced (not the alphabet's advanced first)."""
+        levels = [models.When(difficulty=level, then=rank) for rank, level in enumerate(Case.Difficulty.values)]
+        return self.order_by(models.Case(*levels, default=len(levels)), "title")
+
     def visible_to(self, user) -> "CaseQuerySet":
         """Learners see published cases; instructors also preview their drafts ("view as a learner")."""
         return self if is_instructor(user) else self.published()

@@ -23,7 +23,7 @@ class CaseRow:
 
 def case_rows(*, learner) -> list[CaseRow]:
     """The cases the learner may open (drafts too for an instructor), each with its topics and their progress."""
-    cases = Case.objects.visible_to(learner).prefetch_related(
+    cases = Case.objects.visible_to(learner).in_teaching_order().prefetch_related(
         Prefetch("questions", queryset=Question.objects.only("pk", "case_id", "topic")),
         Prefetch("stages", queryset=Stage.objects.only("pk", "case_id", "decision")),
     )

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pages.middleware.HtmxLoginRedirectMiddleware",
     # Axes last: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -122,10 +123,13 @@ TEMPLATES = [
 
 # SQLite is the embedded default, tuned for several writers at once: WAL lets readers run beside a
 # writer, IMMEDIATE takes the write lock at BEGIN so two transactions never deadlock on an upgrade,
-# and the timeout makes a busy writer wait instead of failing.
+# and the timeout makes a busy writer wait instead of failing. Each app server process keeps its
+# connection for a minute: opening one (the driver, Django's functions, the pragmas) costs some 3 ms,
+# as much as a whole page (bench/README.md).
 _SQLITE = {
     "ENGINE": "django.db.backends.sqlite3",
     "NAME": BASE_DIR / "db.sqlite3",
+    "CONN_MAX_AGE": 60,
     "OPTIONS": {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -141,7 +145,7 @@ if _database_url:
     if DATABASES["default"]["ENGINE"] == _SQLITE["ENGINE"]:
         # A SQLite file named by URL runs with the same safety options as the default one.
         DATABASES["default"]["OPTIONS"] = {**_SQLITE["OPTIONS"], **DATABASES["default"].get("OPTIONS", {})}
-        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_MAX_AGE"] = _SQLITE["CONN_MAX_AGE"]
     elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # JIT compiling costs more than it saves on this app's short queries (about half of /teach/'s time at scale).
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")

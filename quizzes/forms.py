@@ -66,6 +66,33 @@ class OptionIdsField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+class CommaDecimalField(forms.DecimalField):
+    """A decimal that also takes a comma as the decimal point, as most of Europe writes it: "2,4" is 2.4.
+
+    A comma followed by exactly three digits ("1,000") could be a thousands separator, so it is refused with a
+    question rather than guessed; so is a number with both a comma and a point."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace(" ", "").replace("\u2212", "-")  # a typed minus sign
+            if "," in text:
+                whole, _, fraction = text.rpartition(",")
+                if "." in text or "," in whole:
+                    raise forms.ValidationError(
+                        "Write the number without thousands separators, such as 1234.5.", code="separators"
+                    )
+                digits = whole.lstrip("+-")
+                if len(fraction) == 3 and fraction.isdigit() and digits.isdigit() and not digits.startswith("0"):
+                    raise forms.ValidationError(
+                        f"Is {text} a decimal ({whole}.{fraction}) or thousands ({whole}{fraction})? "
+                        f"Write it with a point or without the comma.",
+                        code="ambiguous",
+                    )
+                text = f"{whole}.{fraction}"
+            value = text
+        return super().to_python(value)
+
+
 class AnswerForm(forms.Form):
     """Turns a posted answer into types (option ids, a number, a certainty); what makes an answer acceptable (one
     option for a single best answer, a number for a numeric question) is checked once, by services.response_record."""
@@ -77,7 +104,7 @@ class AnswerForm(forms.Form):
         self.question = question
         if question.kind == Kind.NUMERIC:
             # Bounded to what Response.value stores (14 digits, 4 after the point), so no entry can overflow it.
-            self.fields["value"] = forms.DecimalField(
+            self.fields["value"] = CommaDecimalField(
                 label=f"Your answer ({question.unit})" if question.unit else "Your answer",
                 required=False,
                 min_value=-VALUE_LIMIT,
@@ -85,7 +112,7 @@ class AnswerForm(forms.Form):
                 decimal_places=4,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
                 error_messages={
-                    "invalid": "Enter a number, such as 62.5.",
+                    "invalid": "Enter a number, such as 62.5 (or 62,5).",
                     "min_value": "That number is far too small for this question.",
                     "max_value": "That number is far too large for this question.",
                     "max_decimal_places": "Give at most 4 digits after the decimal point.",

@@ -31,9 +31,37 @@ def score_numeric(answer: Decimal, tolerance: Decimal, value: Decimal) -> Decima
     return Decimal(1) if abs(value - answer) <= tolerance else Decimal(0)
 
 
-def cbm_mark(score: Decimal, certainty: str) -> int:
+def cbm_mark(score: Decimal, certainty: str) -> Decimal:
+    """The certainty-based mark, as Moodle's deferred CBM gives it: no credit takes the certainty's penalty; any credit
+    earns the certainty's mark scaled by the credit, so half right when sure earns 1.5, not the -6 of a wrong answer."""
     right, wrong = CBM_MARKS[certainty]
-    return right if score == 1 else wrong
+    if score <= 0:
+        return Decimal(wrong)
+    return (Decimal(right) * score).quantize(Decimal("0.01")).normalize() + 0  # + 0 turns -0 and 3E+0 into plain form
+
+
+CERTAINTY_PHRASES = {"sure": "You were sure", "unsure": "You were unsure", "guess": "You said it was a guess"}
+
+
+def cbm_explanation(score: Decimal, certainty: str) -> str:
+    """One sentence on how the certainty-based mark came about, partial credit included."""
+    right, wrong = CBM_MARKS[certainty]
+    mark = cbm_mark(score, certainty)
+    unit = "mark" if abs(mark) == 1 else "marks"
+    if score <= 0:
+        how = f"a wrong answer at this certainty scores {_signed(wrong)}"
+    elif score >= 1:
+        how = f"a right answer at this certainty scores +{right}"
+    else:
+        share = f"{score:.2f}".rstrip("0").rstrip(".")
+        how = f"partly right: {share} of the +{right} a right answer at this certainty earns"
+    return f"{CERTAINTY_PHRASES[certainty]}: {_signed(mark)} certainty-based {unit} ({how})."
+
+
+def _signed(value) -> str:
+    """A number with a true minus sign, as the marking table beside it prints one."""
+    text = f"{value:f}" if isinstance(value, Decimal) else str(value)
+    return text.replace("-", "\u2212")
 
 
 def review_rating(score: Decimal, certainty: str) -> int:

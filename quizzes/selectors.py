@@ -37,24 +37,46 @@ def peer_choices(version_id: int) -> dict:
     return peer_choices_for([version_id])[version_id]
 
 
+# Peers' shares are shown once this many learners have answered a version: from one or two answers a percentage
+# says nothing about the cohort and, for a small class, can tell who chose what.
+PEER_MINIMUM = 10
+
+
 def peer_choices_for(version_ids: list[int]) -> dict[int, dict]:
-    """For each question version: how many answers it has had and the share that picked each option (2 queries).
+    """For each question version: how many answers and learners it has had, the share of answers that picked each
+    option, and whether enough learners answered for the shares to be shown (2 queries).
 
     Counted per version, so a changed key never mixes answers given to different questions."""
-    totals = dict(Response.objects.filter(version__in=version_ids).values_list("version").annotate(n=Count("pk")))
+    counted = (
+        Response.objects.filter(version__in=version_ids)
+        .values_list("version")
+        .annotate(n=Count("pk"), learners=Count("attempt__learner", distinct=True))
+    )
+    totals, learners = {}, {}
+    for version_id, n, people in counted:
+        totals[version_id], learners[version_id] = n, people
     picks = (
         Response.choices.through.objects.filter(response__version__in=version_ids)
         .values_list("response__version", "choice")
         .annotate(n=Count("pk"))
     )
-    result = {pk: {"total": totals.get(pk, 0), "share": {}} for pk in version_ids}
+    result = {
+        pk: {
+            "total": totals.get(pk, 0),
+            "learners": learners.get(pk, 0),
+            "enough": learners.get(pk, 0) >= PEER_MINIMUM,
+            "minimum": PEER_MINIMUM,
+            "share": {},
+        }
+        for pk in version_ids
+    }
     for version_id, choice_id, n in picks:
         total = result[version_id]["total"]
         result[version_id]["share"][choice_id] = round(100 * n / total) if total else 0
     return result
 
 
-def cbm_for(response: Response) -> int:
+def cbm_for(response: Response) -> Decimal:
     return scoring.cbm_mark(response.score, response.certainty)
 
 
@@ -118,7 +140,6 @@ def type_confusion(learner) -> dict:
     above the engine add (hooks.type_confusion_sources: the cases' type decisions).
 
     For one learner, or for the whole cohort when learner is None (the instructors' view)."""
-    right_type = Choice.objects.filter(question=OuterRef("response__question"), is_correct=True).values("ctype")[:1]
     mine = {} if learner is None else {"response__attempt__learner": learner}
     picks = (
         Response.choices.through.objects.filter(
@@ -127,12 +148,22 @@ def type_confusion(learner) -> dict:
             response__in=Response.objects.counted(),
             **mine,
         )
-        .annotate(right=Subquery(right_type))
-        .exclude(right__isnull=True)
-        .values("right", "choice__ctype")
+        .values_list("response__question", "choice__ctype")
         .annotate(n=Count("pk"))
     )
-    counts = Counter({(row["right"], row["choice__ctype"]): row["n"] for row in picks})
+    # Each question's right type, read once (the first correct option, as the question page orders them), instead of
+    # a subquery per answer: the cost follows the bank and the learner's answers, not their product.
+    right_of: dict[int, int] = {}
+    for question, ctype in (
+        Choice.objects.filter(is_correct=True, question__kind="single")
+        .order_by("question", "order", "pk")
+        .values_list("question", "ctype")
+    ):
+        right_of.setdefault(question, ctype)
+    counts: Counter = Counter()
+    for question, chosen, n in picks:
+        if right_of.get(question) is not None:
+            counts[(right_of[question], chosen)] += n
     for source in hooks.type_confusion_sources:
         for right, chosen, n in source(learner):
             counts[(right, chosen)] += n
@@ -181,7 +212,10 @@ def type_mastery(responses) -> list[dict]:
     }
     return [
         {"type": t, "n": rows.get(t.pk, {}).get("n", 0), "percent": _percent(rows.get(t.pk, {}).get("accuracy"))}
-        for t in CalcinosisType.objects.order_by("order")
+        # The section's slug only (for the link): its Markdown body is large and not shown here.
+        for t in CalcinosisType.objects.select_related("section")
+        .only("pk", "slug", "name", "order", "section__slug")
+        .order_by("order")
     ]
 
 
@@ -201,8 +235,17 @@ def daily_activity(responses, days: int = ACTIVITY_DAYS) -> list[dict]:
         day = today - timedelta(days=offset)
         n = per_day.get(day, 0)
         height = max(1, round(55 * n / peak)) if peak else 1  # a 1-unit stub marks a day with no answers
-        activity.append({"day": day, "n": n, "x": 10 * i, "y": 60 - height, "h": height})
+        # The label made here, not by the template's date filter: 120 bars, each labelled twice.
+        label = f"{day.day} {day:%b}"
+        activity.append({"day": day, "label": label, "n": n, "x": 10 * i, "y": 60 - height, "h": height})
     return activity
+
+
+def activity_summary(activity: list[dict]) -> dict:
+    """The chart in words: answers in all, on how many days, and the busiest day with its count (the y axis's top)."""
+    busy = [d for d in activity if d["n"]]
+    peak = max(busy, key=lambda d: d["n"], default=None)
+    return {"total": sum(d["n"] for d in busy), "days": len(busy), "peak": peak, "busy": busy}
 
 
 def recent_quizzes(learner, limit: int = 10):
@@ -237,13 +280,35 @@ def learner_progress(learner) -> dict:
         "topics": topic_accuracy(responses),
         "mastery": type_mastery(responses),
         "confusion": type_confusion(learner),
-        "activity": daily_activity(responses),
+        "activity": (activity := daily_activity(responses)),
+        "activity_summary": activity_summary(activity),
         "recent": recent_quizzes(learner),
         "reports": ProblemReport.objects.filter(reporter=learner)[:20],
     }
 
 
 # the quiz list, resuming, the review queue
+
+
+def last_quiz_choices(learner) -> dict:
+    """What the learner chose for their latest quiz (topics, size, pool, mode, time limit), to start the builder from
+    (one query); nothing for a learner's first quiz."""
+    last = (
+        Attempt.objects.quizzes()
+        .filter(learner=learner)
+        .annotate(size=Count("slots"))
+        .order_by("-started")
+        .only("topics", "pool", "mode", "started", "deadline")
+        .first()
+    )
+    if last is None:
+        return {}
+    choices = {"pool": last.pool, "mode": last.mode, "size": last.size or 10}
+    if last.topics:  # an attempt of chosen questions (a retry) has none: keep the default topics then
+        choices["topics"] = list(last.topics)
+    if last.mode == Attempt.Mode.EXAM and last.deadline:
+        choices["time_limit"] = max(1, round((last.deadline - last.started).total_seconds() / 60))
+    return choices
 
 
 def unfinished_quizzes(learner, limit: int = 10) -> list[Attempt]:
@@ -260,6 +325,24 @@ def resume_position(attempt: Attempt) -> int:
     answered = Response.objects.filter(attempt=attempt).values("question_id")
     slot = attempt.slots.exclude(question_id__in=answered).first()
     return slot.position if slot else attempt.slots.count()
+
+
+def weakest_topic(learner, minimum: int = 3) -> dict | None:
+    """The topic with the learner's lowest mean mark among those with at least `minimum` answers (one query), to
+    suggest what to practise next; None before there is enough to say."""
+    rows = (
+        Response.objects.counted()
+        .filter(attempt__learner=learner)
+        .values("question__topic")
+        .annotate(n=Count("pk"), accuracy=Avg("score"))
+        .filter(n__gte=minimum)
+        .order_by("accuracy", "question__topic")
+    )
+    row = rows.first()
+    if row is None:
+        return None
+    value = row["question__topic"]
+    return {"value": value, "name": Topic(value).label, "percent": _percent(row["accuracy"]), "n": row["n"]}
 
 
 def review_queue(learner, now=None) -> dict:
@@ -306,20 +389,16 @@ def question_page(
         seed=f"{attempt.pk}:{question.pk}",
         sites=_sites() if question.kind == "bodymap" and response else None,
     )
-    total, answered = (
-        Attempt.objects.filter(pk=attempt.pk)
-        .annotate(total=_count(attempt.slots), answered=_count(attempt.responses))
-        .values_list("total", "answered")
-        .get()
-    )
     mine = {"learner": learner, "question": question}
-    flagged, note = (
-        Question.objects.filter(pk=question.pk)
+    total, answered, flagged, note = (
+        Attempt.objects.filter(pk=attempt.pk)
         .annotate(
+            total=_count(attempt.slots),
+            answered=_count(attempt.responses),
             flagged=Exists(Flag.objects.filter(**mine)),
             note=Subquery(Note.objects.filter(**mine).values("text")[:1]),
         )
-        .values_list("flagged", "note")
+        .values_list("total", "answered", "flagged", "note")
         .get()
     )
     return {
@@ -333,6 +412,7 @@ def question_page(
         "show_feedback": show_feedback,
         "peers": peer_choices(response.version_id) if show_feedback else None,
         "cbm": cbm_for(response) if response else None,
+        "cbm_text": scoring.cbm_explanation(response.score, response.certainty) if response else "",
         "total": total,
         "answered": answered,
         "percent_done": round(100 * answered / total) if total else 0,

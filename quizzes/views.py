@@ -46,7 +46,7 @@ def _owned_elsewhere(attempt: Attempt) -> HttpResponse | None:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     context = {
-        "form": QuizBuilderForm(),
+        "form": QuizBuilderForm(initial=selectors.last_quiz_choices(request.user)),
         "unfinished": selectors.unfinished_quizzes(request.user),
         "bank": selectors.bank_counts(),
     }
@@ -268,7 +268,10 @@ def progress(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
-    context = selectors.review_queue(request.user) | {"session_size": REVIEW_SESSION_SIZE}
+    context = selectors.review_queue(request.user) | {
+        "session_size": REVIEW_SESSION_SIZE,
+        "weakest": selectors.weakest_topic(request.user),  # what to do when nothing is due (read always: one cost)
+    }
     return render(request, "quizzes/review.html", context)
 
 

@@ -1,4 +1,6 @@
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
 
 register = template.Library()
 
@@ -16,3 +18,17 @@ def number(value) -> str:
         return ""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def from_now(when) -> str:
+    """How far a time is from now, as a person says it: "in 3 days", "2 hours ago", "in less than a minute"; never the
+    "0 minutes" Django's timeuntil gives for the last seconds."""
+    if when is None:
+        return ""
+    seconds = (when - timezone.now()).total_seconds()
+    if abs(seconds) < 60:
+        return "in less than a minute" if seconds >= 0 else "less than a minute ago"
+    if seconds > 0:
+        return f"in {timeuntil(when)}"
+    return f"{timesince(when)} ago"

@@ -74,5 +74,30 @@
     if (event.target.name === "choice") paint(document);
   });
   document.addEventListener("DOMContentLoaded", function () { paint(document); });
+
+  // "Select all topics" (shown only with script): ticks every box of that name, or unticks them if all were ticked.
+  function checkAllLabel(button) {
+    var boxes = document.querySelectorAll('input[type="checkbox"][name="' + button.dataset.checkAll + '"]');
+    var all = Array.prototype.every.call(boxes, function (box) { return box.checked; });
+    button.textContent = all ? "Clear all topics" : "Select all topics";
+    return { boxes: boxes, all: all };
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-check-all]").forEach(function (button) {
+      button.hidden = false;
+      checkAllLabel(button);
+    });
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-check-all]") : null;
+    if (!button) return;
+    var state = checkAllLabel(button);
+    state.boxes.forEach(function (box) { box.checked = !state.all; });
+    checkAllLabel(button);
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.type !== "checkbox") return;
+    document.querySelectorAll('[data-check-all="' + event.target.name + '"]').forEach(checkAllLabel);
+  });
   document.addEventListener("htmx:afterSwap", function () { paint(document); });
 })();

@@ -26,6 +26,15 @@ def test_the_list_shows_difficulty_topics_and_status(learner_client, case):
     assert "Diagnostic reasoning" in body and "Distribution" in body
 
 
+def test_the_list_runs_from_introductory_to_advanced(learner_client):
+    from tests.factories import CaseFactory
+
+    for level, title in [("advanced", "A hard one"), ("introductory", "Z first steps"), ("intermediate", "M middle")]:
+        CaseFactory(difficulty=level, title=title)
+    body = learner_client.get("/cases/").content.decode()
+    assert body.index("Z first steps") < body.index("M middle") < body.index("A hard one")
+
+
 def test_a_case_opens_on_the_presentation_only(learner_client, case):
     body = learner_client.get(case.get_absolute_url()).content.decode()
     assert "<strong>tight skin</strong>" in body and "Start: reveal the history" in body

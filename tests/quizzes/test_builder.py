@@ -27,6 +27,23 @@ def test_starting_a_quiz_draws_questions_from_the_chosen_topics(learner_client, 
     assert set(attempt.questions.values_list("topic", flat=True)) == {"management"}
 
 
+def test_the_builder_starts_from_the_learners_last_choices(learner_client, learner, own_bank):
+    learner_client.post(
+        "/quizzes/start/", {"topics": ["management"], "size": 3, "pool": "all", "mode": "exam", "time_limit": 25}
+    )
+    form = learner_client.get("/quizzes/").context["form"]
+    assert form.initial == {"topics": ["management"], "size": 3, "pool": "all", "mode": "exam", "time_limit": 25}
+    body = learner_client.get("/quizzes/").content.decode()
+    assert 'value="management" id="topic-management" checked' in body
+    assert 'value="type" id="topic-type" checked' not in body
+    assert "As in your last quiz." in body and "data-check-all" in body
+
+
+def test_a_first_quiz_starts_from_the_three_core_topics(learner_client):
+    body = learner_client.get("/quizzes/").content.decode()
+    assert 'value="type" id="topic-type" checked' in body and "As in your last quiz." not in body
+
+
 @pytest.mark.parametrize(
     "data, message",
     [

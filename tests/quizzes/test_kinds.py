@@ -6,7 +6,7 @@ import pytest
 
 from calcinosis.models import BodySite
 from quizzes import services
-from quizzes.models import Choice
+from quizzes.models import Choice, Response
 from tests.factories import QuestionFactory, question_with_choices
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,28 @@ def test_numeric_text_is_a_400_on_the_page(learner_client, learner):
         f"/quizzes/attempts/{attempt.pk}/1/answer/", {"value": "eighty", "certainty": "sure"}
     )
     assert response.status_code == 400
-    assert "Enter a number, such as 62.5." in response.content.decode()
+    assert "Enter a number, such as 62.5 (or 62,5)." in response.content.decode()
+
+
+@pytest.mark.parametrize("typed, stored", [("80,2", "80.2"), ("79,6", "79.6"), (" 80 ", "80"), ("−0,5", "-0.5")])
+def test_a_numeric_answer_takes_a_comma_as_the_decimal_point(learner_client, learner, typed, stored):
+    question = QuestionFactory(kind="numeric", topic="laboratory", answer=Decimal("80"), tolerance=Decimal("0.5"))
+    attempt = _attempt_on(learner, question)
+    response = learner_client.post(f"/quizzes/attempts/{attempt.pk}/1/answer/", {"value": typed, "certainty": "sure"})
+    assert response.status_code == 302
+    assert Response.objects.get(attempt=attempt).value == Decimal(stored)
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [("1,000", "Is 1,000 a decimal (1.000) or thousands (1000)?"), ("1.234,5", "without thousands separators")],
+)
+def test_an_ambiguous_comma_is_asked_about_not_guessed(learner_client, learner, typed, message):
+    question = QuestionFactory(kind="numeric", topic="laboratory", answer=Decimal("80"), tolerance=Decimal("0.5"))
+    attempt = _attempt_on(learner, question)
+    response = learner_client.post(f"/quizzes/attempts/{attempt.pk}/1/answer/", {"value": typed, "certainty": "sure"})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Response.objects.filter(attempt=attempt).exists()
 
 
 @pytest.mark.parametrize(

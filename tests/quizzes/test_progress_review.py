@@ -76,7 +76,7 @@ def test_progress_costs_the_same_queries_however_long_the_history(learner_client
         _answer(learner, question, ["dystrophic", "metastatic", "idiopathic"][i % 3])
     with CaptureQueriesContext(connection) as long:
         assert learner_client.get("/progress/").status_code == 200
-    assert len(long) == len(short) == 18, [q["sql"][:80] for q in long]
+    assert len(long) == len(short) == 14, [q["sql"][:80] for q in long]
 
 
 def test_a_wrong_answer_comes_back_sooner_than_a_sure_right_one(learner, other_learner):
@@ -129,6 +129,18 @@ def test_review_with_nothing_due_says_so(learner_client):
     assert "Nothing is due right now" in learner_client.get("/review/").content.decode()
     response = learner_client.post("/review/start/", follow=True)
     assert "Nothing is due for review right now" in response.content.decode()
+
+
+def test_an_empty_review_queue_offers_the_weakest_topic_and_a_case(learner_client, learner):
+    question = _type_question("dystrophic")
+    for chosen in ("metastatic", "metastatic", "dystrophic"):
+        _answer(learner, question, chosen, now=timezone.now())  # due later: nothing due now
+    body = learner_client.get("/review/").content.decode()
+    assert "Nothing is due right now" in body and "comes back in " in body
+    assert "Practise type</button>" in body
+    assert "33% over 3 answers" in body and 'href="/cases/"' in body
+    response = learner_client.post("/quizzes/start/", {"topics": "type", "size": 10, "pool": "all", "mode": "tutor"})
+    assert response.status_code == 302  # the one-click practice quiz the page's form posts
 
 
 def test_review_start_rejects_get(learner_client):

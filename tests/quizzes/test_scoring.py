@@ -45,7 +45,26 @@ def test_certainty_based_marks_reward_calibration():
     assert scoring.cbm_mark(Decimal(0), "sure") == -6
     assert scoring.cbm_mark(Decimal(1), "guess") == 1
     assert scoring.cbm_mark(Decimal(0), "guess") == 0
-    assert scoring.cbm_mark(Decimal("0.5"), "unsure") == -2
+
+
+def test_partial_credit_earns_its_share_of_the_certainty_mark_as_in_moodle():
+    """Moodle's deferred CBM: no credit takes the penalty, any credit scales the right mark; never the full penalty
+    for an answer that is partly right."""
+    assert scoring.cbm_mark(Decimal("0.5"), "sure") == Decimal("1.5")
+    assert scoring.cbm_mark(Decimal("0.5"), "unsure") == 1
+    assert scoring.cbm_mark(Decimal("0.5000"), "guess") == Decimal("0.5")
+    assert scoring.cbm_mark(Decimal("0.3333"), "unsure") == Decimal("0.67")
+    assert scoring.cbm_mark(Decimal("0.0000"), "unsure") == -2
+
+
+def test_the_certainty_explanation_reads_as_a_sentence_and_explains_partial_credit():
+    assert scoring.cbm_explanation(Decimal(0), "guess") == (
+        "You said it was a guess: 0 certainty-based marks (a wrong answer at this certainty scores 0)."
+    )
+    assert scoring.cbm_explanation(Decimal(1), "sure").startswith("You were sure: 3 certainty-based marks")
+    partly = scoring.cbm_explanation(Decimal("0.5000"), "sure")
+    assert partly.startswith("You were sure: 1.5 certainty-based marks") and "partly right: 0.5 of the +3" in partly
+    assert "were guess" not in scoring.cbm_explanation(Decimal(1), "guess")
 
 
 def test_review_rating_follows_score_and_certainty():

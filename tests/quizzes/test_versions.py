@@ -131,8 +131,21 @@ def test_peers_are_counted_per_version(learner, other_learner):
     _, first = _answer(learner, question, key)
     _swap_key(question)
     _, second = _answer(other_learner, question, key)
-    assert selectors.peer_choices(first.version_id) == {"total": 1, "share": {key.pk: 100}}
+    first_peers = selectors.peer_choices(first.version_id)
+    assert (first_peers["total"], first_peers["learners"], first_peers["share"]) == (1, 1, {key.pk: 100})
     assert selectors.peer_choices(second.version_id)["total"] == 1
+
+
+def test_peers_shares_show_only_once_enough_learners_answered():
+    question = question_with_choices(slug="q-few-peers")
+    key = question.choices.get(is_correct=True)
+    learners = UserFactory.create_batch(selectors.PEER_MINIMUM)
+    for learner in learners[:-1]:
+        _, response = _answer(learner, question, key)
+    peers = selectors.peer_choices(response.version_id)
+    assert peers["learners"] == selectors.PEER_MINIMUM - 1 and not peers["enough"]
+    _answer(learners[-1], question, key)
+    assert selectors.peer_choices(response.version_id)["enough"]
 
 
 def test_item_analysis_has_a_row_per_version(learner, other_learner, instructor_client):
