@@ -83,6 +83,7 @@ def _case_progress(learner) -> list[dict]:
     return [
         {
             "case": row.case.slug,
+            "take": row.number,
             "stages_revealed": row.revealed,
             "attempt": row.attempt_id,
             "started": row.started,

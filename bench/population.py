@@ -35,7 +35,10 @@ class Bank:
 def _bank() -> Bank:
     from quizzes.models import Question
 
-    questions = list(Question.objects.for_quizzes().prefetch_related("choices").order_by("pk"))
+    # Calculated questions are left out: a right answer needs the values drawn for the attempt.
+    questions = list(
+        Question.objects.for_quizzes().exclude(kind="calculated").prefetch_related("choices").order_by("pk")
+    )
     for question in questions:
         question.live = [c for c in question.choices.all() if not c.is_retired]
     if not questions:

@@ -1,13 +1,21 @@
 """The calcium x phosphate product, each value against its reference range, and unit slips: no Django.
 
-Metastatic calcification is expected once the product of serum calcium and phosphate, both in mg/dL,
-exceeds 70 mg²/dL² (the source article). SI laboratories report mmol/L: 1 mmol/L of calcium is
-4.008 mg/dL (molar mass 40.08 g/mol) and 1 mmol/L of phosphate, measured as phosphorus, is 3.097 mg/dL
-(30.97 g/mol), so the threshold is 70 / (4.008 x 3.097) = about 5.64 mmol²/L².
+The classic threshold is a product of serum calcium and phosphate, both in mg/dL, above about 70 mg²/dL² (about
+5.6 mmol²/L²): the source article says deposition takes place when the product "exceeds 70" (it gives no unit), and
+Medscape's "Calcinosis Cutis" gives the same figure in mg²/dL². It is a rule of thumb rather than a cut-off: above it
+metastatic calcification is more likely. In chronic kidney disease soft-tissue calcification is seen from about
+55 mg²/dL² (4.4 mmol²/L²) (Merck Manual, "Hyperphosphatemia"); current KDIGO guidance bases decisions on serial
+calcium, phosphate and PTH considered together, not on their product; and calciphylaxis can occur with calcium and
+phosphate within their ranges.
+The calculator still compares with the source's 70, and "exceeds" means exactly 70 is not above it.
 
-A product under 70 says nothing about each value on its own: a calcium of 14 mg/dL with a low phosphate
-is hypercalcaemia whatever the product. So each value is also judged against an adult reference range,
-and a value that only makes sense in the other unit system is pointed out before anyone reasons from it.
+SI laboratories report mmol/L: 1 mmol/L of calcium is 4.008 mg/dL (molar mass 40.08 g/mol) and 1 mmol/L of phosphate,
+reported as phosphorus, is 3.097 mg/dL (30.97 g/mol), so the threshold is 70 / (4.008 x 3.097) = about 5.64 mmol²/L².
+
+A product under 70 says nothing about each value on its own: a calcium of 14 mg/dL with a low phosphate is
+hypercalcaemia whatever the product. So each value is also judged against an adult reference range, in the unit it was
+entered in and against the limits the source prints in that unit, and a value that only makes sense in the other unit
+system is pointed out before anyone reasons from it.
 """
 
 from dataclasses import dataclass
@@ -19,16 +27,22 @@ PHOSPHATE_MG_DL_PER_MMOL_L = Decimal("3.097")
 THRESHOLD_MG2_DL2 = Decimal(70)
 THRESHOLD_MMOL2_L2 = THRESHOLD_MG2_DL2 / (CALCIUM_MG_DL_PER_MMOL_L * PHOSPHATE_MG_DL_PER_MMOL_L)
 
-# Beyond these no living patient's serum has been; a larger entry is a typing or unit slip.
+# The largest value this app accepts; larger entries are treated as typing or unit slips.
 PLAUSIBLE_MAX_MG_DL = {"calcium": Decimal(30), "phosphate": Decimal(30)}
 _FACTOR = {"calcium": CALCIUM_MG_DL_PER_MMOL_L, "phosphate": PHOSPHATE_MG_DL_PER_MMOL_L}
 
-# Adult reference ranges in mg/dL, both limits within the range: total serum calcium 8.8-10.4 and phosphate
-# (as phosphorus) 2.5-4.5 (Merck Manual Professional Version, electrolyte disorders, J. L. Lewis III). The
-# mmol/L limits are these converted with the factors above and rounded as a laboratory prints them.
+# Adult reference ranges, both limits within the range, as the Merck Manual Professional Version (J. L. Lewis III)
+# prints them in each unit: hypocalcemia is a total serum calcium < 8.8 mg/dL (< 2.20 mmol/L) and hypercalcemia
+# > 10.4 mg/dL (> 2.60 mmol/L); hypophosphatemia is a phosphate < 2.5 mg/dL (0.81 mmol/L) and hyperphosphatemia
+# > 4.5 mg/dL (> 1.46 mmol/L). The mmol/L limits are the printed ones, not the mg/dL limits converted: 10.4 / 4.008
+# is 2.595, and judging against that would call Merck's own upper limit of 2.60 mmol/L high.
 REFERENCE_MG_DL = {
     "calcium": (Decimal("8.8"), Decimal("10.4")),
     "phosphate": (Decimal("2.5"), Decimal("4.5")),
+}
+REFERENCE_MMOL_L = {
+    "calcium": (Decimal("2.20"), Decimal("2.60")),
+    "phosphate": (Decimal("0.81"), Decimal("1.46")),
 }
 
 # The app's own net for unit slips, not a clinical cut-off: a value is "plausible" in a unit when it lies
@@ -82,8 +96,8 @@ def shown(value: Decimal, unit: Unit) -> str:
 
 
 def reference_range(analyte: str, unit: Unit) -> tuple[Decimal, Decimal]:
-    low, high = REFERENCE_MG_DL[analyte]
-    return rounded(from_mg_dl(analyte, low, unit), unit), rounded(from_mg_dl(analyte, high, unit), unit)
+    """The limits the source prints in this unit; never one unit's limits converted to the other."""
+    return (REFERENCE_MG_DL if unit is Unit.MG_DL else REFERENCE_MMOL_L)[analyte]
 
 
 def reference_text(analyte: str, unit: Unit) -> str:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from calcinosis.markup import RendersMarkdown
 
 # Paths under /reference/ that belong to views, not to sections.
-RESERVED_SLUGS = frozenset({"search", "calculator"})
+RESERVED_SLUGS = frozenset({"search", "calculator", "labs"})
 
 
 def validate_section_slug(value: str) -> None:

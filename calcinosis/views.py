@@ -1,9 +1,10 @@
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from calcinosis import search, selectors
+from calcinosis import labs, search, selectors
 from calcinosis.caching import cached_for_visitors
 from calcinosis.calculator import THRESHOLD_MG2_DL2, THRESHOLD_MMOL2_L2, Unit, assess, reference_table
 from calcinosis.forms import CalculatorForm, CompareForm, SearchForm
@@ -91,9 +92,32 @@ def calculator(request: HttpRequest) -> HttpResponse:
         "threshold_mg": THRESHOLD_MG2_DL2,
         "threshold_mmol": THRESHOLD_MMOL2_L2,
         "ranges": reference_table(),
+        "threshold_note": labs.CA_P_THRESHOLD,
         "search_form": SearchForm(),
     }
     template = "reference/calculator.html"
     if request.htmx:
         template += "#result"
     return render(request, template, context)
+
+
+def _lab_values_context() -> dict:
+    return {"ranges": labs.PANEL, "caption": labs.CAPTION, "notes": labs.NOTES, "sources": labs.SOURCES}
+
+
+@cached_for_visitors
+def _lab_values_page(request: HttpRequest) -> HttpResponse:
+    context = _lab_values_context() | {"search_form": SearchForm()}
+    return render(request, "reference/labs.html", context)
+
+
+@require_GET
+def lab_values(request: HttpRequest) -> HttpResponse:
+    """The lab values table as a page, or just the table for the panel on a question page (htmx). The visitors'
+    page cache keys on the path alone, so the fragment is kept out of it."""
+    if request.htmx:
+        response = render(request, "reference/labs.html#table", _lab_values_context())
+    else:
+        response = _lab_values_page(request)
+    patch_vary_headers(response, ("HX-Request",))
+    return response

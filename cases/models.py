@@ -190,11 +190,21 @@ def hypothesis_slugs(types_only: bool = False) -> set[str]:
     return slugs
 
 
+class CaseProgressQuerySet(models.QuerySet):
+    def current(self, *, learner, case) -> "CaseProgress | None":
+        """The learner's latest take of the case (the one its page shows and continues), or None before the start."""
+        return self.filter(learner=learner, case=case).order_by("-number").first()
+
+
 class CaseProgress(models.Model):
-    """A learner's place in a case: how many stages are revealed, their quiz attempt, when they finished."""
+    """A learner's place in one take of a case: how many stages are revealed, their quiz attempt, when they finished.
+
+    A finished case may be taken again: each take is a row of its own, numbered from 1, and the latest is the
+    current one. Earlier takes stay as they were, for the learner's history and the teaching reports."""
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_progress")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="progress")
+    number = models.PositiveSmallIntegerField(default=1, help_text="1 the first time through the case, 2 a retake.")
     revealed = models.PositiveSmallIntegerField(default=0, help_text="Stages shown so far (0: the presentation only).")
     attempt = models.OneToOneField(
         "quizzes.Attempt", on_delete=models.SET_NULL, null=True, blank=True, related_name="case_progress"
@@ -202,11 +212,14 @@ class CaseProgress(models.Model):
     started = models.DateTimeField(auto_now_add=True)
     completed = models.DateTimeField(null=True, blank=True)
 
+    objects = CaseProgressQuerySet.as_manager()
+
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["learner", "case"], name="one_progress_per_case")]
+        constraints = [models.UniqueConstraint(fields=["learner", "case", "number"], name="one_progress_per_take")]
 
     def __str__(self) -> str:
-        return f"{self.learner} in {self.case}"
+        take = f" (take {self.number})" if self.number > 1 else ""
+        return f"{self.learner} in {self.case}{take}"
 
 
 class Commitment(models.Model):

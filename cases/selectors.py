@@ -3,40 +3,60 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 
 from cases.models import Case, CaseProgress, Commitment, Hypothesis, Stage, hypotheses, offered_hypotheses
 from cases.reasoning import path_summary
-from quizzes.models import AttemptQuestion, Question, Response
+from quizzes import bodymap, versions
+from quizzes.models import AttemptQuestion, Choice, Kind, Question, Response
 
 
 @dataclass
 class CaseRow:
-    """One case on the case list, with the learner's place in it."""
+    """One case on the case list, with the learner's place in it: their current take, and how their takes went."""
 
     case: Case
-    progress: CaseProgress | None
+    progress: CaseProgress | None  # the current (latest) take
     stages: int
     topics: list[str]
-    score: int | None
+    score: int | None  # the reasoning score of the latest finished take
+    completions: int = 0  # finished takes, the current one included
 
 
 def case_rows(*, learner) -> list[CaseRow]:
     """The cases the learner may open (drafts too for an instructor), each with its topics and their progress."""
-    cases = Case.objects.visible_to(learner).in_teaching_order().prefetch_related(
-        Prefetch("questions", queryset=Question.objects.only("pk", "case_id", "topic")),
-        Prefetch("stages", queryset=Stage.objects.only("pk", "case_id", "decision")),
+    cases = (
+        Case.objects.visible_to(learner)
+        .in_teaching_order()
+        .prefetch_related(
+            Prefetch("questions", queryset=Question.objects.only("pk", "case_id", "topic")),
+            Prefetch("stages", queryset=Stage.objects.only("pk", "case_id", "decision")),
+        )
     )
-    progress = {p.case_id: p for p in CaseProgress.objects.filter(learner=learner).prefetch_related("commitments")}
+    current, finished, completions = {}, {}, {}
+    takes = CaseProgress.objects.filter(learner=learner).order_by("case_id", "number").prefetch_related("commitments")
+    for take in takes:  # in order of their number, so the latest take of each case is kept last
+        current[take.case_id] = take
+        if take.completed:
+            finished[take.case_id] = take
+            completions[take.case_id] = completions.get(take.case_id, 0) + 1
     rows = []
     for case in cases:
-        mine = progress.get(case.pk)
         stages = case.stages.all()
         topics = sorted({q.get_topic_display() for q in case.questions.all()})
         if any(s.decision for s in stages):
             topics.insert(0, "Diagnostic reasoning")
-        score = reasoning_percent(mine) if mine and mine.completed else None
-        rows.append(CaseRow(case=case, progress=mine, stages=len(stages), topics=topics, score=score))
+        done = finished.get(case.pk)
+        rows.append(
+            CaseRow(
+                case=case,
+                progress=current.get(case.pk),
+                stages=len(stages),
+                topics=topics,
+                score=reasoning_percent(done) if done else None,
+                completions=completions.get(case.pk, 0),
+            )
+        )
     return rows
 
 
@@ -49,11 +69,22 @@ def _percent(scores: list[Decimal]) -> int | None:
     return round(100 * sum(scores, Decimal(0)) / len(scores)) if scores else None
 
 
+# Asked inside the case page; a calculated question (its values drawn for each attempt) opens on its own page.
+INLINE_KINDS = {Kind.SINGLE, Kind.MULTIPLE, Kind.BODYMAP, Kind.NUMERIC}
+
+
 @dataclass
 class CaseQuestion:
     question: Question
-    position: int | None  # in the case's attempt, for the link to the quiz page
+    position: int | None  # in the case's attempt: the quiz engine's URLs name it
     response: Response | None
+    options: list = field(default_factory=list)  # not retired, in the order the question page shows them
+    regions: list = field(default_factory=list)  # a body map's regions on the figure (quizzes.bodymap.regions)
+
+    @property
+    def inline(self) -> bool:
+        """Answered in the case page, beside the vignette (posted to the quiz engine, its feedback swapped in)."""
+        return self.position is not None and self.question.kind in INLINE_KINDS
 
 
 @dataclass
@@ -81,6 +112,9 @@ class CasePage:
     path: str = ""
     reasoning_percent: int | None = None
     names: dict[str, str] = field(default_factory=dict)
+    questions_total: int = 0  # the places in the take's attempt, for "question 2 of 5"
+    figure: dict | None = None  # the body figure, when a body-map question waits for its answer on the page
+    next_case: Case | None = None  # once finished: the case to try next
 
     @property
     def open_decision(self) -> bool:
@@ -99,21 +133,23 @@ def case_page(*, case: Case, progress: CaseProgress | None) -> CasePage:
     commitments = {c.stage_id: c for c in progress.commitments.prefetch_related(ranked)}
     current = revealed[-1] if revealed else None
     open_decision = current is not None and bool(current.decision) and current.pk not in commitments
-    questions = _case_questions(case, progress, revealed)
+    questions, total = _case_questions(case, progress, revealed)
     steps = [(s, commitments.get(s.pk)) for s in stages if s.decision]
+    rows = [
+        StageRow(
+            stage=s,
+            commitment=commitments.get(s.pk),
+            # A stage's questions wait for its decision, so they cannot hint at the answer to commit to.
+            questions=questions.get(s.pk, []) if not s.decision or s.pk in commitments else [],
+        )
+        for s in revealed
+    ]
+    waiting_map = any(q.regions and q.response is None for row in rows for q in row.questions)
     return CasePage(
         case=case,
         progress=progress,
         total=len(stages),
-        stages=[
-            StageRow(
-                stage=s,
-                commitment=commitments.get(s.pk),
-                # A stage's questions wait for its decision, so they cannot hint at the answer to commit to.
-                questions=questions.get(s.pk, []) if not s.decision or s.pk in commitments else [],
-            )
-            for s in revealed
-        ],
+        stages=rows,
         current=current,
         next_stage=stages[progress.revealed] if progress.revealed < len(stages) else None,
         offered=offered_hypotheses(current, (types, mimics)) if open_decision else None,
@@ -121,21 +157,54 @@ def case_page(*, case: Case, progress: CaseProgress | None) -> CasePage:
         path=path_summary([(c.ranking[0], s.expert_answer) for s, c in steps if c]),
         reasoning_percent=_percent([c.score for c in commitments.values()]),
         names=types | mimics,
+        questions_total=total,
+        figure=bodymap.figure() if waiting_map else None,
+        next_case=next_case(learner=progress.learner_id, case=case) if progress.completed else None,
     )
 
 
-def _case_questions(case: Case, progress: CaseProgress, revealed: list[Stage]) -> dict[int, list[CaseQuestion]]:
-    """Stage id -> the published case questions on the revealed stages, with their place and answer if any."""
+def _case_questions(
+    case: Case, progress: CaseProgress, revealed: list[Stage]
+) -> tuple[dict[int, list[CaseQuestion]], int]:
+    """Stage id -> the published case questions on the revealed stages, in the attempt's order, with their place,
+    their options and the answer if any; and how many places the attempt has."""
     slots, answered, attempt = {}, {}, progress.attempt_id
     if attempt:
         slots = dict(AttemptQuestion.objects.filter(attempt_id=attempt).values_list("question_id", "position"))
         answered = {r.question_id: r for r in Response.objects.filter(attempt_id=attempt)}
+    live = Prefetch("choices", queryset=Choice.objects.filter(is_retired=False).select_related("site"))
     questions = {}
-    for question in case.questions.published().filter(stage__in=revealed):
-        questions.setdefault(question.stage_id, []).append(
-            CaseQuestion(question=question, position=slots.get(question.pk), response=answered.get(question.pk))
+    for question in case.questions.published().filter(stage__in=revealed).prefetch_related(live):
+        # The same order as on the question page, so the two never disagree.
+        options = versions.in_display_order(
+            list(question.choices.all()), kind=question.kind, seed=f"{attempt}:{question.pk}"
         )
-    return questions
+        questions.setdefault(question.stage_id, []).append(
+            CaseQuestion(
+                question=question,
+                position=slots.get(question.pk),
+                response=answered.get(question.pk),
+                options=options,
+                regions=bodymap.regions(options, set(), False) if question.kind == Kind.BODYMAP else [],
+            )
+        )
+    for row in questions.values():
+        row.sort(key=lambda q: (q.position is None, q.position or 0))
+    return questions, len(slots)
+
+
+def next_case(*, learner, case: Case) -> Case | None:
+    """The case to offer once this one is finished: the next in teaching order that the learner has not completed,
+    going round to the first such case before this one; None when they have completed every other. One query."""
+    mine = CaseProgress.objects.filter(learner=learner, case=OuterRef("pk"))
+    cases = list(
+        Case.objects.published()
+        .in_teaching_order()
+        .annotate(done=Exists(mine.filter(completed__isnull=False)), started=Exists(mine))
+        .only("pk", "slug", "title", "difficulty")
+    )
+    here = next((i for i, c in enumerate(cases) if c.pk == case.pk), -1)
+    return next((c for c in cases[here + 1 :] + cases[: max(here, 0)] if not c.done), None)
 
 
 def decision_confusion(learner) -> list[tuple[int, int, int]]:

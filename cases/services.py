@@ -3,13 +3,14 @@
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from calcinosis.models import CalcinosisType, Differential
 from cases.models import Case, CaseProgress, Commitment, Hypothesis, Stage, hypothesis_slugs, offered_hypotheses
 from cases.reasoning import decision_score
 from quizzes import services as quiz_services
-from quizzes.models import Attempt, Certainty
+from quizzes.models import Attempt, AttemptQuestion, Certainty, Question
 
 
 class CaseError(quiz_services.QuizError):
@@ -24,10 +25,30 @@ class StageLocked(CaseError):
 def progress_start(*, learner, case: Case) -> CaseProgress:
     """The learner's place in the case, made when they start it, with a quiz attempt holding its questions.
 
-    Idempotent: starting again (a double submit, a second tab) returns the place already made."""
-    progress = CaseProgress.objects.filter(learner=learner, case=case).select_related("attempt").first()
+    Idempotent: starting again (a double submit, a second tab) returns the current take, finished or not."""
+    progress = CaseProgress.objects.select_related("attempt").current(learner=learner, case=case)
     if progress is not None:
         return progress
+    return _progress_create(learner=learner, case=case, number=1)
+
+
+@transaction.atomic
+def progress_retake(*, progress: CaseProgress, now: datetime | None = None) -> CaseProgress:
+    """Take a finished case again: a new place in it and a new attempt at its questions, from the presentation.
+
+    The finished take stays as it was, for the learner's history, /progress/ and the teaching reports; its attempt is
+    closed, so its answers no longer change. `progress` is the take the learner's page showed: a second click, or a
+    stale tab, returns the take already started instead of a third; an unfinished take is simply returned."""
+    progress = CaseProgress.objects.select_for_update().select_related("attempt").get(pk=progress.pk)
+    latest = CaseProgress.objects.select_related("attempt").current(learner=progress.learner_id, case=progress.case_id)
+    if latest.pk != progress.pk or progress.completed is None:
+        return latest
+    if progress.attempt is not None:
+        quiz_services.attempt_finish(attempt=progress.attempt, now=now)
+    return _progress_create(learner=progress.learner, case=progress.case, number=progress.number + 1)
+
+
+def _progress_create(*, learner, case: Case, number: int) -> CaseProgress:
     question_ids = list(case.questions.published().order_by("stage__order", "pk").values_list("pk", flat=True))
     attempt = None
     if question_ids:
@@ -36,12 +57,56 @@ def progress_start(*, learner, case: Case) -> CaseProgress:
         )
     try:
         with transaction.atomic():
-            return CaseProgress.objects.create(learner=learner, case=case, attempt=attempt)
+            return CaseProgress.objects.create(learner=learner, case=case, number=number, attempt=attempt)
     except IntegrityError:
-        # A second tab started the case at the same moment; use its record.
+        # A second tab started (or retook) the case at the same moment; use its record.
         if attempt is not None:
             attempt.delete()
-        return CaseProgress.objects.get(learner=learner, case=case)
+        return CaseProgress.objects.select_related("attempt").get(learner=learner, case=case, number=number)
+
+
+def _missing_questions(progress: CaseProgress):
+    """The case's published questions that the take's attempt has no place for (all of them without an attempt)."""
+    slotted = AttemptQuestion.objects.filter(attempt_id=progress.attempt_id).values("question_id")
+    return Question.objects.published().filter(case_id=progress.case_id).exclude(pk__in=slotted)
+
+
+def progress_questions_sync(*, progress: CaseProgress) -> CaseProgress:
+    """Give the take's attempt the case questions published since it was made (an instructor adds one to a stage
+    after the learner opened the case), at the next positions, so they are asked like the others.
+
+    One read when nothing is missing, as on almost every view of the case page. Safe to call twice, or from two
+    requests at once: the take is locked and the missing questions read again under the lock. A closed attempt
+    (an earlier take's) is left as it was."""
+    if progress.attempt_id and progress.attempt.is_finished:
+        return progress
+    if not _missing_questions(progress).exists():
+        return progress
+    return _questions_add(progress)
+
+
+@transaction.atomic
+def _questions_add(progress: CaseProgress) -> CaseProgress:
+    progress = CaseProgress.objects.select_for_update().select_related("attempt").get(pk=progress.pk)
+    missing = list(_missing_questions(progress).order_by("stage__order", "pk").values_list("pk", flat=True))
+    if not missing:
+        return progress
+    if progress.attempt is None:
+        progress.attempt = quiz_services.attempt_start(
+            learner=progress.learner, topics=[], size=len(missing), mode=Attempt.Mode.CASE, question_ids=missing
+        )
+        progress.save(update_fields=["attempt"])
+        return progress
+    last = progress.attempt.slots.aggregate(last=Max("position"))["last"] or 0
+    try:
+        with transaction.atomic():
+            AttemptQuestion.objects.bulk_create(
+                AttemptQuestion(attempt=progress.attempt, question_id=pk, position=last + n)
+                for n, pk in enumerate(missing, 1)
+            )
+    except IntegrityError:
+        pass  # another request gave the attempt these questions first (the take's lock makes this all but impossible)
+    return progress
 
 
 def _current_stage(progress: CaseProgress, stages: list[Stage]) -> Stage | None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/start/", views.start, name="start"),
     path("<slug:slug>/reveal/", views.reveal, name="reveal"),
+    path("<slug:slug>/retake/", views.retake, name="retake"),
     # its stages
     path("<slug:slug>/stages/<int:stage_id>/commit/", views.commit, name="commit"),
     path("<slug:slug>/stages/<int:stage_id>/report/", views.stage_report, name="stage-report"),

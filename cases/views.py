@@ -9,6 +9,7 @@ from django.views.static import serve
 from cases import selectors, services
 from cases.forms import DecisionForm
 from cases.models import Case, CaseProgress, Stage, offered_hypotheses
+from quizzes.models import Certainty
 from quizzes.reports import report_file, report_form_context
 
 
@@ -18,8 +19,11 @@ def _case_for(request: HttpRequest, slug: str) -> Case:
 
 
 def _progress_for(request: HttpRequest, case: Case) -> CaseProgress:
-    """The user's place in a case they have started; 404 before the start, so a stale form changes nothing."""
-    return get_object_or_404(CaseProgress.objects.select_related("attempt"), learner=request.user, case=case)
+    """The user's place in their current take of a case; 404 before the start, so a stale form changes nothing."""
+    progress = CaseProgress.objects.select_related("attempt").current(learner=request.user, case=case)
+    if progress is None:
+        raise Http404("This case is not started.")
+    return progress
 
 
 @login_required
@@ -33,7 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The case as far as the learner has got; before they start it, its presentation and a button to start."""
     case = _case_for(request, slug)
-    progress = CaseProgress.objects.filter(learner=request.user, case=case).select_related("attempt").first()
+    progress = CaseProgress.objects.select_related("attempt").current(learner=request.user, case=case)
     return _render_case(request, case, progress, template="cases/detail.html")
 
 
@@ -44,6 +48,22 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     are made here, never by a GET. Sent twice, it starts once and reveals once."""
     case = _case_for(request, slug)
     progress = services.progress_start(learner=request.user, case=case)
+    progress = services.stage_reveal(progress=progress, seen=0)
+    return _after_change(request, case, progress, "stage-1" if progress.revealed else "case-stages")
+
+
+@login_required
+@require_POST
+def retake(request: HttpRequest, slug: str) -> HttpResponse:
+    """Take a finished case again, from its first stage, as one click (like the start). `take` is the number of the
+    take the page showed, so a second click or a stale tab starts nothing more."""
+    case = _case_for(request, slug)
+    try:
+        number = int(request.POST.get("take", ""))
+    except ValueError:
+        return HttpResponseBadRequest("Reload the case: the page did not say which take it showed.")
+    finished = get_object_or_404(CaseProgress, learner=request.user, case=case, number=number)
+    progress = services.progress_retake(progress=finished)
     progress = services.stage_reveal(progress=progress, seen=0)
     return _after_change(request, case, progress, "stage-1" if progress.revealed else "case-stages")
 
@@ -123,13 +143,18 @@ def _render_case(
     error: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The case page, or only its stages for htmx (unless `template` says which); a fresh form where one is open."""
+    """The case page, or only its stages for htmx (unless `template` says which); a fresh form where one is open.
+
+    The take's attempt first gains any case question published since it was made, so that one is asked too."""
+    if progress is not None:
+        progress = services.progress_questions_sync(progress=progress)
     page = selectors.case_page(case=case, progress=progress)
     context = {
         "page": page,
         "error": error,
         "decision_form": _decision_form(form, page),
         "reports": {row.stage.pk: _report(case, row.stage) for row in page.stages},
+        "certainties": Certainty.choices,  # asked with each case question answered on the page
     }
     template = template or ("cases/detail.html#stages" if request.htmx else "cases/detail.html")
     return render(request, template, context, status=status)

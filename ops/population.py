@@ -153,7 +153,8 @@ class Bank:
 
 def bank_load(rng: random.Random) -> Bank:
     """The quiz bank and the published cases, each question with its current version (cut now if need be)."""
-    questions = Question.objects.published().prefetch_related("choices").order_by("pk")
+    # Calculated questions are left out: their answers depend on values drawn per attempt, which bulk rows lack.
+    questions = Question.objects.published().exclude(kind="calculated").prefetch_related("choices").order_by("pk")
     items = {}
     for question in questions:
         every = list(question.choices.all())

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from calcinosis.caching import cached_for_visitors
 from calcinosis.models import CalcinosisType, Section
+from pages.hooks import panels_for
 
 
 @require_GET
@@ -16,7 +17,18 @@ from calcinosis.models import CalcinosisType, Section
 def home(request: HttpRequest) -> HttpResponse:
     sections = Section.objects.published().only("slug", "title", "summary", "order")
     types = CalcinosisType.objects.select_related("section").only("slug", "name", "summary", "section__slug")
-    return render(request, "pages/home.html", {"sections": sections, "types": types})
+    context = {"sections": sections, "types": types}
+    if request.user.is_authenticated:  # a visitor's page stays the same for all, and cached
+        context |= _learner_home(request, sections)
+    return render(request, "pages/home.html", context)
+
+
+def _learner_home(request: HttpRequest, sections) -> dict:
+    """The learner's panels, to show above the public page. Someone with nothing under way (every panel a starter,
+    or none) is new: the page frames the panels as first steps, the reference's first page among them."""
+    panels = panels_for(request)
+    sections = list(sections)  # read once: the first steps name the first page, the list below shows them all
+    return {"panels": panels, "new_learner": all(panel.starter for panel in panels), "sections": sections}
 
 
 @never_cache

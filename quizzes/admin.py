@@ -73,6 +73,15 @@ class QuestionAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["slug", "topic", "kind", "stem", "teaching_point", "section", "is_published"]}),
         ("Numeric answer", {"fields": ["answer", "tolerance", "unit"], "classes": ["collapse"]}),
+        (
+            "Calculated answer",
+            {
+                "fields": ["formula", "variables"],
+                "classes": ["collapse"],
+                "description": "For a calculated question: the formula, a range per value, and the tolerance and "
+                "unit above. The stem shows the values drawn for each attempt where it says {calcium}, {phosphate}.",
+            },
+        ),
         ("What the answer is about", {"fields": ["types", "conditions", "sites", "differentials"]}),
         ("Case question", {"fields": ["case", "stage"], "description": "Leave empty for the quiz bank."}),
     ]

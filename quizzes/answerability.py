@@ -34,6 +34,13 @@ def answerability_problems(kind: str, choices: list[dict], answer=None, toleranc
         return ["A select-all question needs at least two options and at least one correct."]
     if kind == "bodymap" and not enough_correct(kind, correct):
         return ["A body-map question needs at least one correct region."]
+    if kind == "calculated":
+        problems = []
+        if tolerance is None or tolerance < 0:
+            problems.append("A calculated question needs a tolerance of zero or more.")
+        if choices:
+            problems.append("A calculated question has no options; remove them.")
+        return problems
     if kind == "numeric":
         problems = []
         if answer is None or tolerance is None or tolerance < 0:

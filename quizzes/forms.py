@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from quizzes.models import Attempt, Certainty, Kind, ProblemReport, Question, Topic
+from quizzes.models import Attempt, Certainty, ProblemReport, Question, Topic
 
 VALUE_LIMIT = Decimal("9999999999")
 
@@ -102,7 +102,7 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, question: Question, **kwargs):
         super().__init__(*args, **kwargs)
         self.question = question
-        if question.kind == Kind.NUMERIC:
+        if question.takes_number:
             # Bounded to what Response.value stores (14 digits, 4 after the point), so no entry can overflow it.
             self.fields["value"] = CommaDecimalField(
                 label=f"Your answer ({question.unit})" if question.unit else "Your answer",

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from calcinosis.markup import RendersMarkdown
 from calcinosis.models import BodySite, CalcinosisType, Condition, Differential, Section
-from quizzes import answerability
+from quizzes import answerability, calculated
 
 
 class Topic(models.TextChoices):
@@ -39,6 +39,7 @@ class Kind(models.TextChoices):
     MULTIPLE = "multiple", "Select all that apply"
     BODYMAP = "bodymap", "Body map"
     NUMERIC = "numeric", "Numeric"
+    CALCULATED = "calculated", "Calculated"
 
 
 class Certainty(models.TextChoices):
@@ -89,7 +90,19 @@ class Question(RendersMarkdown):
     tolerance = models.DecimalField(
         max_digits=12, decimal_places=4, null=True, blank=True, help_text="Numeric only: accepted ± around the answer."
     )
-    unit = models.CharField(max_length=30, blank=True, help_text="Numeric only, e.g. mg²/dL².")
+    unit = models.CharField(max_length=30, blank=True, help_text="Numeric and calculated, e.g. mg²/dL².")
+    formula = models.CharField(
+        max_length=40,
+        blank=True,
+        choices=calculated.FORMULA_CHOICES,
+        help_text="Calculated only: how the answer follows from the values drawn for each attempt.",
+    )
+    variables = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Calculated only: a range per value, e.g. {"calcium": {"min": "8.5", "max": "11.5", "places": 1}, '
+        '"phosphate": {"min": "4.0", "max": "8.0", "places": 1}}; the stem shows them as {calcium} and {phosphate}.',
+    )
     case = models.ForeignKey(
         "cases.Case",
         on_delete=models.CASCADE,
@@ -118,10 +131,18 @@ class Question(RendersMarkdown):
     def __str__(self) -> str:
         return self.slug
 
+    @property
+    def takes_number(self) -> bool:
+        """Answered with a number typed in (numeric and calculated questions), not by choosing options."""
+        return self.kind in (Kind.NUMERIC, Kind.CALCULATED)
+
     def answerability_problems(self, choices: list[dict]) -> list[str]:
         """Why a question could not be answered, given its options as dicts with "is_correct" (and optionally
         "is_neutral"); [] if it can. The rule lives in quizzes.answerability, which import checks rows by too."""
-        return answerability.answerability_problems(self.kind, choices, self.answer, self.tolerance)
+        problems = answerability.answerability_problems(self.kind, choices, self.answer, self.tolerance)
+        if self.kind == Kind.CALCULATED:
+            problems += calculated.problems(self.formula, self.variables)
+        return problems
 
 
 class Choice(models.Model):
@@ -218,6 +239,10 @@ class AttemptQuestion(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="slots")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()
+    # "Mark for review" in an exam (UWorld, Moodle's flag on a quiz slot): to come back to before submitting.
+    marked = models.BooleanField(default=False)
+    # A calculated question's values for this attempt (drawn when it starts), e.g. {"calcium": "10.4"}.
+    values = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -283,6 +308,24 @@ class Response(models.Model):
         return f"{self.attempt_id}: {self.question_id} ({self.score})"
 
 
+class DeletedAnswerTally(models.Model):
+    """Anonymous counts of what deleted accounts answered on one question version, for the item statistics.
+
+    A learner's answers go with their account, yet a question's facility and the share choosing each option should
+    not change because someone left: quizzes.services.answers_anonymise adds the answers here first, as counts that
+    name nobody. Discrimination cannot use them: it needs each learner's other answers, and those are gone.
+    """
+
+    version = models.OneToOneField(QuestionVersion, on_delete=models.CASCADE, related_name="deleted_tally")
+    answers = models.PositiveIntegerField(default=0, help_text="Answers given to this version.")
+    learners = models.PositiveIntegerField(default=0, help_text="Deleted accounts that gave them.")
+    score_sum = models.FloatField(default=0, help_text="Sum over those accounts of their mean mark on this version.")
+    picks = models.JSONField(default=dict, help_text="Option id -> how many of the answers chose it.")
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.answers} answers of deleted accounts)"
+
+
 class Flag(models.Model):
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="flags")
@@ -323,6 +366,10 @@ class ReviewCard(models.Model):
     due = models.DateTimeField(db_index=True)
     reviews = models.PositiveIntegerField(default=0)
     last_rating = models.PositiveSmallIntegerField(null=True)
+    # The state before the latest review and the answer that made it, so the learner may rate that review
+    # otherwise (Anki's four buttons): the card is then scheduled again from the state before, with their rating.
+    previous_state = models.JSONField(null=True, blank=True)
+    last_response = models.ForeignKey("Response", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     objects = ReviewCardQuerySet.as_manager()
 

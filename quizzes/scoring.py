@@ -8,6 +8,7 @@ CBM_MARKS = {"sure": (3, -6), "unsure": (2, -2), "guess": (1, 0)}
 
 # fsrs ratings: Again 1, Hard 2, Good 3, Easy 4.
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATINGS = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 
 
 def score_single(correct: set[int], chosen: set[int]) -> Decimal:
@@ -71,3 +72,19 @@ def review_rating(score: Decimal, certainty: str) -> int:
     if score < 1:
         return HARD
     return {"sure": EASY, "unsure": GOOD, "guess": HARD}[certainty]
+
+
+def interval_text(delta) -> str:
+    """A review interval as a rating button shows it: "10 min", "5 h", "2 days", "3.5 months", "1.2 years"."""
+    minutes = max(1, round(delta.total_seconds() / 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = round(minutes / 60)
+    if hours < 24:
+        return f"{hours} h"
+    days = round(hours / 24)
+    if days < 60:
+        return f"{days} day" if days == 1 else f"{days} days"
+    if days < 365:
+        return f"{days / 30.4:.1f} months".replace(".0 ", " ")
+    return f"{days / 365:.1f} years".replace(".0 ", " ")

@@ -3,15 +3,15 @@
 Each figure is one query, however long the history."""
 
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from calcinosis.models import BodySite, CalcinosisType
-from quizzes import hooks, scoring, versions
+from quizzes import hooks, schedule, scoring, versions
 from quizzes.models import (
     Attempt,
     AttemptQuestion,
@@ -107,6 +107,7 @@ def attempt_results(attempt: Attempt) -> dict:
             seed=f"{attempt.pk}:{slot.question_id}",
             sites=sites,
         )
+        versions.with_values(shown, slot.values)
         items.append(
             {
                 "slot": slot,
@@ -327,6 +328,61 @@ def resume_position(attempt: Attempt) -> int:
     return slot.position if slot else attempt.slots.count()
 
 
+def review_choice(learner, response: Response | None, card: ReviewCard | None = None) -> dict | None:
+    """After an answer that scheduled a review: the rating the app gave it (proposed from the mark and the certainty)
+    and, for each of Again, Hard, Good and Easy, when the question would come back (one query, none when the card is
+    given). None when the answer is not the card's latest review (nothing to rate again)."""
+    if response is None:
+        return None
+    if card is None:
+        card = ReviewCard.objects.filter(learner=learner, question_id=response.question_id).first()
+    if card is None or card.last_response_id != response.pk:
+        return None
+    outcomes = schedule.rating_outcomes(card, response.answered_at)
+    proposed = scoring.review_rating(response.score, response.certainty)
+    return {
+        "response": response,
+        "proposed": proposed,
+        "proposed_name": scoring.RATINGS[proposed],
+        "current": card.last_rating,
+        "current_name": scoring.RATINGS.get(card.last_rating, ""),
+        "due": card.due,
+        "interval": scoring.interval_text(card.due - response.answered_at),
+        "options": [
+            {
+                "rating": rating,
+                "name": name,
+                "interval": scoring.interval_text(outcomes[rating] - response.answered_at),
+                "chosen": rating == card.last_rating,
+            }
+            for rating, name in scoring.RATINGS.items()
+        ],
+    }
+
+
+def review_forecast(learner, days: int = 7, now=None) -> list[dict]:
+    """How many questions fall due on each of the next `days` days (today counts what is due already), one query."""
+    now = now or timezone.now()
+    today = now.date()
+    until = datetime.combine(today + timedelta(days=days), time.min, tzinfo=now.tzinfo)
+    per_day = dict(
+        ReviewCard.objects.filter(learner=learner, question__is_published=True, due__lt=until)
+        .annotate(day=TruncDate("due"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    forecast = []
+    for offset in range(days):
+        day = today + timedelta(days=offset)
+        n = per_day.get(day, 0) + (sum(v for d, v in per_day.items() if d < today) if offset == 0 else 0)
+        forecast.append({"day": day, "label": "Today" if offset == 0 else f"{day:%a} {day.day}", "n": n})
+    peak = max((d["n"] for d in forecast), default=0)
+    for d in forecast:
+        d["percent"] = round(100 * d["n"] / peak) if peak else 0
+    return forecast
+
+
 def weakest_topic(learner, minimum: int = 3) -> dict | None:
     """The topic with the learner's lowest mean mark among those with at least `minimum` answers (one query), to
     suggest what to practise next; None before there is enough to say."""
@@ -357,9 +413,15 @@ def review_queue(learner, now=None) -> dict:
 
 
 def slot_at(attempt: Attempt, position: int) -> AttemptQuestion | None:
-    """The attempt's question at a position, with what its page shows (question, section, options) in two queries."""
+    """The attempt's question at a position, with what its page shows (question, section, options, the learner's
+    flag and note on it) in two queries."""
+    mine = {"learner": attempt.learner_id, "question": OuterRef("question")}
     return (
         AttemptQuestion.objects.filter(attempt=attempt, position=position)
+        .annotate(
+            flagged=Exists(Flag.objects.filter(**mine)),
+            note=Subquery(Note.objects.filter(**mine).values("text")[:1]),
+        )
         .select_related("question__section")
         .prefetch_related(Prefetch("question__choices", queryset=Choice.objects.select_related("site", "ctype")))
         .first()
@@ -376,12 +438,20 @@ def response_to(attempt: Attempt, question: Question) -> Response | None:
 
 
 def question_page(
-    *, attempt: Attempt, slot: AttemptQuestion, learner, response: Response | None, chosen: frozenset | None = None
+    *,
+    attempt: Attempt,
+    slot: AttemptQuestion,
+    learner,
+    response: Response | None,
+    chosen: frozenset | None = None,
+    card: ReviewCard | None = None,
 ) -> dict:
     """What the question page shows, given the learner's answer to it if any: read once by the caller, or just
     recorded by the answer service with the options chosen, so an answer is never read back."""
     question = slot.question
     show_feedback = response is not None and attempt.shows_feedback_now
+    # An exam's answers stay open to change until it is submitted (UWorld, Moodle); other modes' first answer is final.
+    editable = attempt.mode == Attempt.Mode.EXAM and not attempt.is_finished
     shown = versions.shown_for(
         question=question,
         options=question.choices.all(),
@@ -389,18 +459,10 @@ def question_page(
         seed=f"{attempt.pk}:{question.pk}",
         sites=_sites() if question.kind == "bodymap" and response else None,
     )
-    mine = {"learner": learner, "question": question}
-    total, answered, flagged, note = (
-        Attempt.objects.filter(pk=attempt.pk)
-        .annotate(
-            total=_count(attempt.slots),
-            answered=_count(attempt.responses),
-            flagged=Exists(Flag.objects.filter(**mine)),
-            note=Subquery(Note.objects.filter(**mine).values("text")[:1]),
-        )
-        .values_list("total", "answered", "flagged", "note")
-        .get()
-    )
+    versions.with_values(shown, slot.values)
+    flagged, note = slot.flagged, slot.note  # read with the slot (slot_at), for the attempt's learner
+    navigator = attempt_navigator(attempt)
+    total, answered = len(navigator), sum(s["answered"] for s in navigator)
     return {
         "attempt": attempt,
         "slot": slot,
@@ -419,7 +481,58 @@ def question_page(
         "next_position": slot.position + 1 if slot.position < total else None,
         "flagged": flagged,
         "note": note or "",
-        "home": attempt_home(attempt),
+        "home": (home := attempt_home(attempt)),
+        "editable": editable,
+        # A calculated question asks for the figure the Ca x P calculator would give: it stays closed until answered.
+        "calculator_hidden": question.kind == "calculated" and (response is None or editable),
+        # Anki's four buttons under a tutor or review answer; an exam's answers are rated when it is finished.
+        "review": review_choice(learner, response, card)
+        if show_feedback and not attempt.is_finished and attempt.mode in (Attempt.Mode.TUTOR, Attempt.Mode.REVIEW)
+        else None,
+        **time_left(attempt),
+        "navigator": None if home else navigator,
+        "previous_position": slot.position - 1 if slot.position > 1 else None,
+    }
+
+
+def retry_questions(attempt: Attempt, which: str) -> list[int]:
+    """The attempt's questions to try again, in its order and still in the bank: "incorrect" (not fully right,
+    unanswered included) or "flagged" (flagged by the learner now). One query."""
+    slots = attempt.slots.filter(question__in=Question.objects.for_quizzes())
+    if which == "flagged":
+        slots = slots.filter(Exists(Flag.objects.filter(learner=attempt.learner_id, question=OuterRef("question"))))
+    else:
+        right = Response.objects.filter(attempt=attempt, question=OuterRef("question"), score__gte=1)
+        slots = slots.exclude(Exists(right))
+    return list(slots.order_by("position").values_list("question_id", flat=True))
+
+
+def attempt_navigator(attempt: Attempt) -> list[dict]:
+    """Every question of the attempt in order, answered or not and marked for review or not (one query): the
+    navigator beside an exam's questions and the summary before it is submitted."""
+    answered = Response.objects.filter(attempt=attempt, question=OuterRef("question"))
+    rows = attempt.slots.annotate(answered=Exists(answered)).values_list("position", "answered", "marked")
+    return [{"position": position, "answered": done, "marked": marked} for position, done, marked in rows]
+
+
+def time_left(attempt: Attempt, now=None) -> dict:
+    """An unfinished timed attempt's seconds and whole minutes left (for the countdown), else None for both."""
+    if attempt.deadline is None or attempt.is_finished:
+        return {"seconds_left": None, "minutes_left": None}
+    seconds = max(0, int((attempt.deadline - (now or timezone.now())).total_seconds()))
+    return {"seconds_left": seconds, "minutes_left": seconds // 60}
+
+
+def attempt_summary(attempt: Attempt) -> dict:
+    """What "Submit" asks the learner to confirm: how many are answered, which are not, which are marked."""
+    slots = attempt_navigator(attempt)
+    return time_left(attempt) | {
+        "attempt": attempt,
+        "slots": slots,
+        "total": len(slots),
+        "answered": sum(s["answered"] for s in slots),
+        "unanswered": [s for s in slots if not s["answered"]],
+        "marked": [s for s in slots if s["marked"]],
     }
 
 
@@ -427,12 +540,6 @@ def attempt_home(attempt: Attempt) -> hooks.AttemptHome | None:
     """The page an attempt owned by another app (a case) is taken from, or None for a quiz."""
     policy = hooks.policy_for(attempt)
     return policy.home(attempt) if policy else None
-
-
-def _count(related) -> Coalesce:
-    """A count of an attempt's related rows (its slots, its responses) as a subquery, to share one query."""
-    rows = related.model.objects.filter(attempt=OuterRef("pk")).values("attempt")
-    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
 
 def _sites() -> dict:

@@ -1,23 +1,34 @@
 """Writes that span models: starting a quiz, recording an answer, finishing, scheduling review."""
 
 import random
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Exists
+from django.db.models import Avg, Count, Exists, FloatField
+from django.db.models.functions import Cast
 from django.utils import timezone
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card, Rating
 
-from quizzes import scoring, versions
-from quizzes.models import Attempt, AttemptQuestion, Choice, Kind, ProblemReport, Question, Response, ReviewCard
+from quizzes import calculated, scoring, versions
+from quizzes.models import (
+    Attempt,
+    AttemptQuestion,
+    Choice,
+    DeletedAnswerTally,
+    Kind,
+    ProblemReport,
+    Question,
+    Response,
+    ReviewCard,
+)
+from quizzes.schedule import SCHEDULER, card_before
 
 MAX_QUESTIONS = 100
 TIME_UP = "Time is up: this quiz has been finished and marked."
-# Fuzz off: the same answers give the same schedule, which learners can reason about and tests can pin.
-SCHEDULER = Scheduler(enable_fuzzing=False)
 
 
 class QuizError(Exception):
@@ -33,6 +44,10 @@ class QuizError(Exception):
 
 class AttemptClosed(QuizError):
     status = 409
+
+
+class NotInAttempt(QuizError):
+    status = 404
 
 
 @transaction.atomic
@@ -63,15 +78,39 @@ def attempt_start(
         started=now,
         deadline=now + timedelta(minutes=time_limit_minutes) if time_limit_minutes else None,
     )
+    # A calculated question gets its own values in each attempt, so coming back to it means working it out again.
+    ranges = dict(Question.objects.filter(pk__in=question_ids, kind=Kind.CALCULATED).values_list("pk", "variables"))
     AttemptQuestion.objects.bulk_create(
-        AttemptQuestion(attempt=attempt, question_id=pk, position=i) for i, pk in enumerate(question_ids, 1)
+        AttemptQuestion(
+            attempt=attempt,
+            question_id=pk,
+            position=i,
+            values=calculated.draw(ranges[pk]) if pk in ranges else None,
+        )
+        for i, pk in enumerate(question_ids, 1)
     )
     return attempt
 
 
-def _score(question: Question, options: list[Choice], chosen: list[Choice], value: Decimal | None) -> Decimal:
+def slot_values(slot: AttemptQuestion, question: Question) -> dict | None:
+    """A calculated question's values in this attempt, drawn (and kept) now if the slot has none yet: a question
+    added to a case after it started, or made calculated since."""
+    if question.kind != Kind.CALCULATED:
+        return None
+    if not slot.values:
+        slot.values = calculated.draw(question.variables)
+        AttemptQuestion.objects.filter(pk=slot.pk, values__isnull=True).update(values=slot.values)
+        slot.refresh_from_db(fields=["values"])
+    return slot.values
+
+
+def _score(
+    question: Question, options: list[Choice], chosen: list[Choice], value: Decimal | None, values: dict | None = None
+) -> Decimal:
     if question.kind == Kind.NUMERIC:
         return scoring.score_numeric(question.answer, question.tolerance, value)
+    if question.kind == Kind.CALCULATED:
+        return scoring.score_numeric(calculated.answer(question.formula, values), question.tolerance, value)
     correct = {c.pk for c in options if c.is_correct}
     picked = {c.pk for c in chosen}
     if question.kind == Kind.SINGLE:
@@ -80,7 +119,7 @@ def _score(question: Question, options: list[Choice], chosen: list[Choice], valu
 
 
 def _validate(question: Question, options: list[Choice], choice_ids: list[int], value: Decimal | None) -> list[Choice]:
-    if question.kind == Kind.NUMERIC:
+    if question.takes_number:
         if value is None:
             raise QuizError("Enter a number.", field="value")
         return []
@@ -104,6 +143,8 @@ class Recorded:
     created: bool = False
     time_up: bool = False
     chosen: frozenset[int] | None = None  # the options chosen, when recorded now (so the page need not read them back)
+    changed: bool = False  # an exam's stored answer replaced by a new one (allowed until the exam is submitted)
+    card: ReviewCard | None = None  # the review card the answer scheduled, if it scheduled one now
 
 
 @transaction.atomic
@@ -118,9 +159,11 @@ def response_record(
 ) -> Recorded:
     """Record, score and schedule one answer, in one transaction; the only way an answer is stored.
 
-    A repeat of an answered question returns the stored answer: a double click, a resubmitted form, the back button
-    or a second tab all end here, and only the first answer counts. An answer arriving after an exam's deadline
-    finishes the exam instead (at its deadline) and records nothing.
+    In tutor and review modes the first answer is final: a repeat (a double click, a resubmitted form, the back
+    button, a second tab) returns the stored answer. In an exam, as in UWorld and Moodle, an answer may be changed
+    until the exam is submitted: a new answer replaces the stored one (nothing is scheduled for review until the
+    exam is finished). An answer arriving after an exam's deadline finishes the exam instead (at its deadline) and
+    records nothing.
     """
     now = now or timezone.now()
     # Lock the attempt so a "finish" arriving at the same moment is seen (a no-op on SQLite, whose IMMEDIATE
@@ -133,18 +176,28 @@ def response_record(
     slot = slot.annotate(answered=Exists(answered)).first()
     if slot is None:
         raise QuizError("That question is not part of this quiz.")
-    if slot.answered:
-        return Recorded(answered.select_related("version").get())
     if attempt.is_finished:
+        if slot.answered:
+            return Recorded(answered.select_related("version").get())
         raise AttemptClosed("This quiz is finished; its answers can no longer change.")
+    changeable = attempt.mode == Attempt.Mode.EXAM
+    if slot.answered and not changeable:
+        return Recorded(answered.select_related("version").get())
     every_option = list(question.choices.all())
     options = [o for o in every_option if not o.is_retired]
     if question.answerability_problems([{"is_correct": o.is_correct, "is_neutral": o.is_neutral} for o in options]):
         # Admin refuses such questions; this guards against one slipping through (a deleted option, say).
         raise AttemptClosed("This question cannot be answered yet: its options are incomplete. Tell an instructor.")
     chosen = _validate(question, options, choice_ids, value)
-    score = _score(question, options, chosen, value)
+    score = _score(question, options, chosen, value, slot_values(slot, question))
     version = versions.version_for(question, every_option)
+    if slot.answered:  # an exam's answer, changed before submission
+        response = answered.get()
+        response.version, response.value, response.certainty = version, value, certainty
+        response.score, response.is_correct, response.answered_at = score, score == 1, now
+        response.save(update_fields=["version", "value", "certainty", "score", "is_correct", "answered_at"])
+        response.choices.set(chosen)
+        return Recorded(response, chosen=frozenset(c.pk for c in chosen), changed=True)
     try:
         with transaction.atomic():
             response = Response.objects.create(
@@ -161,15 +214,36 @@ def response_record(
         # Another request recorded this answer between our check and our insert.
         return Recorded(Response.objects.select_related("version").get(attempt=attempt, question=question))
     response.choices.add(*chosen)  # a new answer has none yet, so nothing to read first
+    card = None
     if attempt.mode != Attempt.Mode.EXAM:
         # An exam keeps its marks to itself until it is finished, schedule included (see attempt_finish).
-        _schedule(response, attempt.learner_id)
-    return Recorded(response, created=True, chosen=frozenset(c.pk for c in chosen))
+        card = _schedule(response, attempt.learner_id)
+    return Recorded(response, created=True, chosen=frozenset(c.pk for c in chosen), card=card)
 
 
-def _schedule(response: Response, learner_id: int) -> None:
+@transaction.atomic
+def slot_mark(*, attempt: Attempt, position: int, marked: bool) -> AttemptQuestion:
+    """Mark a question of an unfinished attempt for review before submitting, or unmark it; idempotent."""
+    slot = AttemptQuestion.objects.select_related("attempt").filter(attempt=attempt, position=position).first()
+    if slot is None:
+        raise NotInAttempt("That question is not part of this quiz.")
+    if slot.attempt.is_finished:
+        raise AttemptClosed("This quiz is finished; its marks can no longer change.")
+    if slot.marked != marked:
+        slot.marked = marked
+        slot.save(update_fields=["marked"])
+    return slot
+
+
+def _schedule(response: Response, learner_id: int) -> ReviewCard:
     rating = scoring.review_rating(response.score, response.certainty)
-    review_card_update(learner_id=learner_id, question_id=response.question_id, rating=rating, now=response.answered_at)
+    return review_card_update(
+        learner_id=learner_id,
+        question_id=response.question_id,
+        rating=rating,
+        now=response.answered_at,
+        response_id=response.pk,
+    )
 
 
 def attempt_close_if_overdue(*, attempt: Attempt, now: datetime | None = None) -> bool:
@@ -197,8 +271,11 @@ def attempt_finish(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     return attempt
 
 
-def review_card_update(*, learner_id: int, question_id: int, rating: int, now: datetime) -> ReviewCard:
-    """Apply one FSRS review to the learner's card for this question, creating the card on first sight."""
+def review_card_update(
+    *, learner_id: int, question_id: int, rating: int, now: datetime, response_id: int | None = None
+) -> ReviewCard:
+    """Apply one FSRS review to the learner's card for this question, creating the card on first sight; the state
+    before it is kept with the answer that made it, so that review may be rated otherwise (review_rerate)."""
     card_row = ReviewCard.objects.select_for_update().filter(learner_id=learner_id, question_id=question_id).first()
     if card_row is None:
         card, _ = SCHEDULER.review_card(Card(), Rating(rating), review_datetime=now)
@@ -211,16 +288,42 @@ def review_card_update(*, learner_id: int, question_id: int, rating: int, now: d
                     due=card.due,
                     reviews=1,
                     last_rating=rating,
+                    previous_state=None,
+                    last_response_id=response_id,
                 )
         except IntegrityError:
             # Another attempt's first answer to this question made the card a moment ago: review that one.
             card_row = ReviewCard.objects.select_for_update().get(learner_id=learner_id, question_id=question_id)
     card, _ = SCHEDULER.review_card(Card.from_dict(card_row.state), Rating(rating), review_datetime=now)
+    card_row.previous_state = card_row.state
+    card_row.last_response_id = response_id
     card_row.state = card.to_dict()
     card_row.due = card.due
     card_row.reviews += 1
     card_row.last_rating = rating
-    card_row.save(update_fields=["state", "due", "reviews", "last_rating"])
+    card_row.save(update_fields=["previous_state", "last_response", "state", "due", "reviews", "last_rating"])
+    return card_row
+
+
+@transaction.atomic
+def review_rerate(*, learner, response: Response, rating: int) -> ReviewCard:
+    """Rate the review an answer made otherwise (Anki lets the learner pick the button; the app only proposes one):
+    the card is scheduled again from its state before that review, at the time of the answer. Only the latest
+    review of the card can be rated again, and only by its learner."""
+    if rating not in scoring.RATINGS:
+        raise QuizError("Choose Again, Hard, Good or Easy.")
+    card_row = (
+        ReviewCard.objects.select_for_update()
+        .filter(learner=learner, question_id=response.question_id, last_response=response)
+        .first()
+    )
+    if card_row is None:
+        raise AttemptClosed("This answer is no longer your latest review of the question, so its rating is kept.")
+    card, _ = SCHEDULER.review_card(card_before(card_row), Rating(rating), review_datetime=response.answered_at)
+    card_row.state = card.to_dict()
+    card_row.due = card.due
+    card_row.last_rating = rating
+    card_row.save(update_fields=["state", "due", "last_rating"])
     return card_row
 
 
@@ -249,3 +352,35 @@ def problem_report_resolve(
     report.resolved_at = now or timezone.now()
     report.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
     return report
+
+
+@transaction.atomic
+def answers_anonymise(*, learner) -> None:
+    """Add a learner's answers to the anonymous tallies of each question version they answered, before their account
+    and its answers are deleted (accounts.services.account_delete), so the item statistics keep counting them.
+
+    Per version: the answers, one learner, their mean mark there (repeats averaged, as teach.itemstats counts a
+    learner once per item) and how often each option was chosen; nothing that could name them."""
+    mine = Response.objects.filter(attempt__learner=learner).order_by()
+    per_version = {
+        row["version"]: row
+        for row in mine.values("version").annotate(answers=Count("pk"), mean=Avg(Cast("score", FloatField())))
+    }
+    if not per_version:
+        return
+    picks: dict[int, Counter] = defaultdict(Counter)
+    chosen = Response.choices.through.objects.filter(response__in=mine).order_by()
+    for version_id, choice_id, n in chosen.values_list("response__version", "choice").annotate(n=Count("pk")):
+        picks[version_id][str(choice_id)] += n
+    # Create the missing rows, then lock them all in one order, so two deletions at once neither collide nor deadlock.
+    DeletedAnswerTally.objects.bulk_create(
+        [DeletedAnswerTally(version_id=pk) for pk in per_version], ignore_conflicts=True
+    )
+    tallies = list(DeletedAnswerTally.objects.select_for_update().filter(version__in=per_version).order_by("version"))
+    for tally in tallies:
+        row = per_version[tally.version_id]
+        tally.answers += row["answers"]
+        tally.learners += 1
+        tally.score_sum += row["mean"]
+        tally.picks = dict(Counter(tally.picks) + picks[tally.version_id])
+    DeletedAnswerTally.objects.bulk_update(tallies, ["answers", "learners", "score_sum", "picks"])

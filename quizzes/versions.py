@@ -19,8 +19,9 @@ def _number(value) -> str | None:
 
 
 def content_of(question, options) -> dict:
-    """The answer-relevant fields of a question and all of its options (retired ones too), as JSON."""
-    return {
+    """The answer-relevant fields of a question and all of its options (retired ones too), as JSON; a calculated
+    question's formula and ranges too (only then, so no other question's content changes)."""
+    content = {
         "kind": question.kind,
         "stem": question.stem,
         "teaching_point": question.teaching_point,
@@ -41,6 +42,10 @@ def content_of(question, options) -> dict:
             for c in sorted(options, key=lambda c: (c.order, c.pk))
         ],
     }
+    if question.kind == "calculated":
+        content["formula"] = question.formula
+        content["variables"] = question.variables
+    return content
 
 
 def version_for(question, options):
@@ -83,6 +88,8 @@ class Shown:
     tolerance: Decimal | None
     unit: str
     options: list = field(default_factory=list)
+    formula: str = ""  # a calculated question's formula; its answer and working are filled in by with_values
+    working: str = ""
 
 
 def shown_live(question, options) -> Shown:
@@ -94,6 +101,7 @@ def shown_live(question, options) -> Shown:
         tolerance=question.tolerance,
         unit=question.unit,
         options=list(options),
+        formula=question.formula if question.kind == "calculated" else "",
     )
 
 
@@ -122,6 +130,7 @@ def shown_version(version, sites: dict, question=None) -> Shown:
         tolerance=None if content["tolerance"] is None else Decimal(content["tolerance"]),
         unit=content["unit"],
         options=options,
+        formula=content.get("formula", ""),
     )
 
 
@@ -139,6 +148,17 @@ def in_display_order(options: list, *, kind: str, seed: str) -> list:
     ordered = sorted(options, key=lambda o: o.pk)
     random.Random(seed).shuffle(ordered)
     return ordered
+
+
+def with_values(shown: Shown, values: dict | None) -> Shown:
+    """A calculated question as this attempt asks it: its stem with the values drawn, its answer and working."""
+    from quizzes import calculated
+
+    if shown.formula and values:
+        shown.stem_html = calculated.fill(shown.stem_html, values)
+        shown.answer = calculated.shown_answer(shown.formula, values)
+        shown.working = f"{calculated.working(shown.formula, values)} = {shown.answer}"
+    return shown
 
 
 def shown_for(*, question, options, response, seed: str, sites: dict | None = None) -> Shown:

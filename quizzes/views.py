@@ -1,3 +1,5 @@
+import random
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
@@ -8,13 +10,16 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
+from calcinosis.models import Section
 from quizzes import bodymap, hooks, selectors, services
 from quizzes.forms import AnswerForm, NoteForm, QuizBuilderForm
-from quizzes.models import Attempt, AttemptQuestion, Flag, Note, Question, ReviewCard
+from quizzes.models import Attempt, AttemptQuestion, Flag, Note, Question, Response, ReviewCard
 from quizzes.reports import back_to, report_file, report_form_context
 
 REVIEW_SESSION_SIZE = 20
+TIME_UP_NOTICE = "Time is up: your exam was submitted with the answers saved before the deadline, and marked."
 
 
 def _attempt_for(request: HttpRequest, pk: int) -> Attempt:
@@ -31,6 +36,13 @@ def _slot_for(attempt: Attempt, position: int) -> AttemptQuestion:
         # A case question stays closed until the case reaches it, so its answer cannot be seen early by URL.
         raise Http404("This question opens later.")
     return slot
+
+
+def _closed(request: HttpRequest, attempt: Attempt) -> bool:
+    """Whether the attempt is finished, closing it first (and saying so) if its time ran out."""
+    if services.attempt_close_if_overdue(attempt=attempt):
+        messages.warning(request, TIME_UP_NOTICE)
+    return attempt.is_finished
 
 
 def _owned_elsewhere(attempt: Attempt) -> HttpResponse | None:
@@ -79,6 +91,48 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/index.html", context, status=400)
 
 
+SECTION_QUIZ_SIZE = 10
+
+
+@login_required
+@require_POST
+def start_section(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "Quiz me on this section": a tutor quiz of up to 10 questions from one reference section, at random."""
+    section = get_object_or_404(Section.objects.published(), slug=slug)
+    ids = list(Question.objects.for_quizzes().filter(section=section).values_list("pk", flat=True))
+    random.shuffle(ids)
+    try:
+        attempt = services.attempt_start(
+            learner=request.user, topics=[], size=SECTION_QUIZ_SIZE, question_ids=ids[:SECTION_QUIZ_SIZE]
+        )
+    except services.QuizError:
+        messages.info(request, f"There are no quiz questions on {section.title.lower()} yet.")
+        return redirect(section.get_absolute_url())
+    return redirect("quizzes:question", pk=attempt.pk, position=1)
+
+
+RETRY_CHOICES = {"incorrect": "not fully right", "flagged": "flagged"}
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new tutor quiz of a finished quiz's questions that were not fully right (unanswered included), or of those
+    the learner has flagged, in the same order."""
+    attempt = _attempt_for(request, pk)
+    if elsewhere := _owned_elsewhere(attempt):
+        return elsewhere
+    which = request.POST.get("which")
+    if which not in RETRY_CHOICES:
+        return HttpResponseBadRequest("Say which questions to retry: incorrect or flagged.")
+    ids = selectors.retry_questions(attempt, which)
+    if not ids:
+        messages.info(request, f"No questions of that quiz are {RETRY_CHOICES[which]}.")
+        return redirect("quizzes:results", pk=attempt.pk)
+    new = services.attempt_start(learner=request.user, topics=[], size=len(ids), question_ids=ids)
+    return redirect("quizzes:question", pk=new.pk, position=1)
+
+
 @login_required
 @require_GET
 def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -86,21 +140,25 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if elsewhere := _owned_elsewhere(attempt):
         return elsewhere
-    services.attempt_close_if_overdue(attempt=attempt)
-    if attempt.is_finished:
+    if _closed(request, attempt):
         return redirect("quizzes:results", pk=attempt.pk)
     return redirect("quizzes:question", pk=attempt.pk, position=selectors.resume_position(attempt))
 
 
-def _question_page(request, attempt, slot, response, *, chosen=None, form=None, error=None) -> dict:
+def _question_page(request, attempt, slot, response, *, chosen=None, card=None, form=None, error=None) -> dict:
     """The question page's context: the selector's reads, plus the forms this request shows."""
     context = selectors.question_page(
-        attempt=attempt, slot=slot, learner=request.user, response=response, chosen=chosen
+        attempt=attempt, slot=slot, learner=request.user, response=response, chosen=chosen, card=card
     )
     question = slot.question
-    form = form or AnswerForm(question=question)
-    # What the learner ticked before a refused answer, so the page shows it again.
-    form_chosen = {int(v) for v in form.data.getlist("choice") if v.isdigit()} if form.is_bound else set()
+    editable = context["editable"] and response is not None
+    initial = {"certainty": response.certainty, "value": response.value} if editable else None
+    form = form or AnswerForm(question=question, initial=initial)
+    # What the learner ticked before a refused answer, or the exam answer they may still change, shown again.
+    if form.is_bound:
+        form_chosen = {int(v) for v in form.data.getlist("choice") if v.isdigit()}
+    else:
+        form_chosen = set(context["chosen"]) if editable else set()
     bodymap_page = question.kind == "bodymap"
     return context | {
         "form": form,
@@ -122,9 +180,10 @@ def _question_page(request, attempt, slot, response, *, chosen=None, form=None, 
 def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if services.attempt_close_if_overdue(attempt=attempt):
-        messages.info(request, "Time is up: the quiz has been finished and marked.")
+        messages.warning(request, TIME_UP_NOTICE)
         return redirect("quizzes:results", pk=attempt.pk)
     slot = _slot_for(attempt, position)
+    services.slot_values(slot, slot.question)  # a calculated question's values, drawn now if the slot has none
     response = selectors.response_to(attempt, slot.question)
     return render(request, "quizzes/question.html", _question_page(request, attempt, slot, response))
 
@@ -155,18 +214,70 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
             status = failure.status
         else:
             if recorded.time_up:
+                if not request.htmx:  # the whole page goes to the results, with the notice in view
+                    messages.warning(request, TIME_UP_NOTICE)
+                    return redirect("quizzes:results", pk=attempt.pk)
                 error, status = services.TIME_UP, 409
                 attempt.refresh_from_db(fields=["finished"])
+            elif attempt.mode == Attempt.Mode.EXAM:
+                return _after_exam_save(request, attempt, position, changed=recorded.changed)
             elif not request.htmx:
                 return redirect("quizzes:question", pk=attempt.pk, position=position)
             else:
                 # Rendered from what the service returned: the answer is not read back.
-                context = _question_page(request, attempt, slot, recorded.response, chosen=recorded.chosen)
+                context = _question_page(
+                    request, attempt, slot, recorded.response, chosen=recorded.chosen, card=recorded.card
+                )
                 return render(request, "quizzes/question.html#card", context)
     response = selectors.response_to(attempt, slot.question)
     context = _question_page(request, attempt, slot, response, form=form, error=error)
     template = "quizzes/question.html#card" if request.htmx else "quizzes/question.html"
     return render(request, template, context, status=status)
+
+
+def _after_exam_save(request: HttpRequest, attempt: Attempt, position: int, *, changed: bool) -> HttpResponse:
+    """Where "Save and next", "Save" and "Save and review" go once an exam answer is stored."""
+    messages.success(request, f"Answer to question {position} {'changed' if changed else 'saved'}.")
+    go = request.POST.get("go")
+    if go == "next" and AttemptQuestion.objects.filter(attempt=attempt, position=position + 1).exists():
+        url = reverse("quizzes:question", args=[attempt.pk, position + 1])
+    elif go in ("next", "submit"):
+        url = reverse("quizzes:submit", args=[attempt.pk])
+    else:
+        url = reverse("quizzes:question", args=[attempt.pk, position])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@login_required
+@require_POST
+def mark(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """Mark a question for review before submitting (or unmark it); the form says the state it wants."""
+    attempt = _attempt_for(request, pk)
+    if elsewhere := _owned_elsewhere(attempt):
+        return elsewhere
+    wanted = request.POST.get("marked")
+    if wanted not in ("0", "1"):
+        return HttpResponseBadRequest("Say whether to mark the question (marked=1) or not (marked=0).")
+    try:
+        slot = services.slot_mark(attempt=attempt, position=position, marked=wanted == "1")
+    except services.QuizError as failure:
+        return HttpResponse(failure.message, status=failure.status, content_type="text/plain; charset=utf-8")
+    if request.htmx:
+        context = {"attempt": attempt, "slot": slot, "navigator": selectors.attempt_navigator(attempt), "oob": True}
+        return render(request, "quizzes/_mark.html", context)
+    return redirect("quizzes:question", pk=attempt.pk, position=position)
+
+
+@login_required
+@require_GET
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before finishing: how many are answered, which are not and which are marked, and a button to confirm."""
+    attempt = _attempt_for(request, pk)
+    if elsewhere := _owned_elsewhere(attempt):
+        return elsewhere
+    if _closed(request, attempt):
+        return redirect("quizzes:results", pk=attempt.pk)
+    return render(request, "quizzes/submit.html", selectors.attempt_summary(attempt))
 
 
 @login_required
@@ -189,7 +300,15 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     if not attempt.is_finished:
         messages.info(request, "Finish the quiz to see its results.")
         return redirect("quizzes:attempt", pk=attempt.pk)
-    return render(request, "quizzes/results.html", selectors.attempt_results(attempt))
+    context = selectors.attempt_results(attempt)
+    show = request.GET.get("show", "all")
+    context["show"] = show if show in ("all", "incorrect") else "all"
+    context["missed"] = [item for item in context["items"] if not item["response"] or item["response"].score < 1]
+    if context["show"] == "incorrect":
+        context["shown_items"] = context["missed"]
+    else:
+        context["shown_items"] = context["items"]
+    return render(request, "quizzes/results.html", context)
 
 
 # flags and notes
@@ -269,10 +388,30 @@ def progress(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
     context = selectors.review_queue(request.user) | {
+        "forecast": selectors.review_forecast(request.user),
         "session_size": REVIEW_SESSION_SIZE,
         "weakest": selectors.weakest_topic(request.user),  # what to do when nothing is due (read always: one cost)
     }
     return render(request, "quizzes/review.html", context)
+
+
+@login_required
+@require_POST
+def review_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rate the review an answer made otherwise: Again, Hard, Good or Easy, as on Anki's buttons."""
+    answer = get_object_or_404(Response.objects.select_related("attempt"), pk=pk, attempt__learner=request.user)
+    try:
+        rating = int(request.POST.get("rating", ""))
+    except ValueError:
+        rating = 0
+    try:
+        card = services.review_rerate(learner=request.user, response=answer, rating=rating)
+    except services.QuizError as failure:
+        return HttpResponse(failure.message, status=failure.status, content_type="text/plain; charset=utf-8")
+    if request.htmx:
+        context = {"review": selectors.review_choice(request.user, answer, card), "next": request.POST.get("next", "")}
+        return render(request, "quizzes/_rating.html", context)
+    return back_to(request, reverse("quizzes:review"))
 
 
 @login_required

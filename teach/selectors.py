@@ -1,63 +1,403 @@
-"""Reads for the instructors' pages: the cohort's figures and the item analysis, each a fixed number of queries."""
+"""Reads for the instructors' pages: the cohort's figures and the item analysis, each a fixed number of queries.
+
+Nothing here runs a subquery per learner or per answer: each figure is one grouped query, merged in Python by id.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Avg, Count, F, FloatField, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 
 from calcinosis.authoring import instructors_q
+from calcinosis.models import CalcinosisType
 from cases.models import CaseProgress, Commitment
-from quizzes import versions
-from quizzes.models import Attempt, Flag, ProblemReport, Question, QuestionVersion, Response
-from quizzes.selectors import topic_accuracy, type_confusion
+from quizzes import hooks, versions
+from quizzes.models import (
+    Attempt,
+    Choice,
+    DeletedAnswerTally,
+    Flag,
+    Kind,
+    ProblemReport,
+    Question,
+    QuestionVersion,
+    Response,
+)
+from quizzes.selectors import topic_accuracy
 from teach import itemstats
+from teach.models import ItemAnalysis
+
+PER_PAGE = 50
+COLUMNS = [
+    ("username", "Learner"),
+    ("answers", "Answers"),
+    ("accuracy", "Accuracy"),
+    ("quizzes_finished", "Quizzes finished"),
+    ("cases_completed", "Cases completed"),
+    ("reasoning", "Case reasoning"),
+    ("last_answer", "Last answer"),
+]
+# ?sort= values: the sortable columns. Sorting by a figure needs everyone's; by name, only the page's are read.
+SORTS = {"username", "answers", "accuracy", "last_answer"}
 
 
 def open_reports():
     return ProblemReport.objects.open().select_related("reporter").order_by("created")
 
 
-def item_analysis() -> list[dict]:
-    """Every quiz-bank question, one row per version learners answered: facility, discrimination and how often each
-    option was chosen, as that version keyed it (a question nobody answered gets one empty row)."""
-    rows = Response.objects.filter(question__case__isnull=True).values_list("attempt__learner", "version", "score")
-    analysed = itemstats.analyse(list(rows))
-    picks = dict(
-        ((version, choice), n)
-        for version, choice, n in Response.choices.through.objects.filter(response__question__case__isnull=True)
-        .values_list("response__version", "choice")
-        .annotate(n=Count("pk"))
+# The cohort
+
+
+@dataclass
+class LearnerRow:
+    pk: int
+    username: str
+    email: str
+    date_joined: datetime
+    answers: int = 0
+    accuracy: Decimal | None = None
+    last_answer: datetime | None = None
+    quizzes_finished: int = 0
+    cases_completed: int = 0
+    reasoning: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Sort:
+    """The learner table's order, parsed from ?sort=: a column of SORTS, "-" first for descending; anything else
+    is the default, by name."""
+
+    key: str = "username"
+    descending: bool = False
+
+    @classmethod
+    def parse(cls, value: str | None) -> "Sort":
+        value = value or ""
+        key = value.removeprefix("-")
+        return cls(key, value.startswith("-")) if key in SORTS else cls()
+
+    @property
+    def param(self) -> str:
+        return f"-{self.key}" if self.descending else self.key
+
+
+@dataclass
+class LearnerTable:
+    page: Page
+    rows: list[LearnerRow]
+    sort: Sort
+    count: int
+    page_range: list = field(default_factory=list)
+    columns: list[dict] = field(default_factory=list)
+
+    @property
+    def sorted_by(self) -> str:
+        """The order in words, for the table's caption."""
+        label = dict(COLUMNS)[self.sort.key].lower()
+        return f"{label}, {'descending' if self.sort.descending else 'ascending'}"
+
+
+def learners() -> QuerySet:
+    """Every account but instructors and other staff."""
+    users = get_user_model().objects
+    return users.exclude(pk__in=users.filter(instructors_q() | Q(is_staff=True) | Q(is_superuser=True)).values("pk"))
+
+
+def cohort_learners() -> list[LearnerRow]:
+    """Every learner with their figures, by name (the grade report): five queries, however many learners."""
+    users = learners().order_by("username").only("pk", "username", "email", "date_joined")
+    return _rows(list(users), _answer_figures(None), None)
+
+
+def learner_table(*, sort: Sort, page: str | None) -> LearnerTable:
+    """One page of the learner table in the given order, with its figures: six queries, however many learners."""
+    ordered = list(learners().order_by("username").values_list("pk", flat=True))
+    answers = None
+    if sort.key != "username":
+        answers = _answer_figures(None)
+        ordered = _sorted_by(ordered, {pk: getattr(answers.get(pk, NO_ANSWERS), sort.key) for pk in ordered}, sort)
+    elif sort.descending:
+        ordered.reverse()
+    paginator = Paginator(ordered, PER_PAGE)
+    current = paginator.page(_page_number(page, paginator.num_pages))
+    ids = list(current.object_list)
+    if answers is None:
+        answers = _answer_figures(ids)
+    users = get_user_model().objects.only("pk", "username", "email", "date_joined").in_bulk(ids)
+    return LearnerTable(
+        page=current,
+        rows=_rows([users[pk] for pk in ids], answers, ids),
+        sort=sort,
+        count=paginator.count,
+        page_range=list(paginator.get_elided_page_range(current.number, on_each_side=2, on_ends=1)),
+        columns=_columns(sort),
     )
-    answered = QuestionVersion.objects.annotate(answers=Count("responses")).filter(answers__gt=0)
-    questions = (
-        Question.objects.for_quizzes()
-        .select_related("section")
-        .prefetch_related("choices", Prefetch("versions", queryset=answered))
-        .annotate(flags_count=Subquery(_count_per_question(Flag)))
+
+
+def _page_number(value: str | None, last: int) -> int:
+    """The page asked for, or the nearest that exists: a page that is not a number is the first."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), last)
+
+
+def _sorted_by(ordered: list[int], values: dict, sort: Sort) -> list[int]:
+    """Learners by a figure (ties and learners without one in name order, the latter always last)."""
+    # sorted() is stable even with reverse=True, so ties keep name order in both directions.
+    known = sorted((pk for pk in ordered if values[pk] is not None), key=values.get, reverse=sort.descending)
+    return known + [pk for pk in ordered if values[pk] is None]
+
+
+def _columns(sort: Sort) -> list[dict]:
+    """The table's headings; a sortable one carries the ?sort= it links to (the other direction when it is the
+    current one) and, when current, its aria-sort."""
+    columns = []
+    for key, label in COLUMNS:
+        current = sort.key == key
+        columns.append(
+            {
+                "label": label,
+                "param": (f"-{key}" if current and not sort.descending else key) if key in SORTS else None,
+                "aria_sort": ("descending" if sort.descending else "ascending") if current else None,
+            }
+        )
+    return columns
+
+
+@dataclass(frozen=True)
+class AnswerFigures:
+    answers: int
+    accuracy: Decimal | None
+    last_answer: datetime | None
+
+
+NO_ANSWERS = AnswerFigures(0, None, None)
+
+
+def _answer_figures(ids: list[int] | None) -> dict[int, AnswerFigures]:
+    """Answers, mean mark and last answer per learner: one grouped query (for `ids` only, or everyone)."""
+    responses = Response.objects.order_by()
+    if ids is not None:
+        responses = responses.filter(attempt__learner__in=ids)
+    rows = responses.values_list("attempt__learner").annotate(Count("pk"), Avg("score"), Max("answered_at"))
+    return {learner: AnswerFigures(n, accuracy, last) for learner, n, accuracy, last in rows}
+
+
+def _per_learner(queryset, learner: str, aggregate, ids: list[int] | None) -> dict:
+    """One figure per learner in one grouped query."""
+    if ids is not None:
+        queryset = queryset.filter(**{f"{learner}__in": ids})
+    return dict(queryset.order_by().values_list(learner).annotate(aggregate))
+
+
+def _rows(users: list, answers: dict[int, AnswerFigures], ids: list[int] | None) -> list[LearnerRow]:
+    finished = _per_learner(Attempt.objects.quizzes().filter(finished__isnull=False), "learner", Count("pk"), ids)
+    # Cases, not takes: a case completed twice (a retake) counts once.
+    completed = _per_learner(
+        CaseProgress.objects.filter(completed__isnull=False), "learner", Count("case", distinct=True), ids
     )
-    items = []
+    reasoning = _per_learner(Commitment.objects.all(), "progress__learner", Avg("score"), ids)
+    rows = []
+    for user in users:
+        figures = answers.get(user.pk, NO_ANSWERS)
+        rows.append(
+            LearnerRow(
+                pk=user.pk,
+                username=user.username,
+                email=user.email,
+                date_joined=user.date_joined,
+                answers=figures.answers,
+                accuracy=figures.accuracy,
+                last_answer=figures.last_answer,
+                quizzes_finished=finished.get(user.pk, 0),
+                cases_completed=completed.get(user.pk, 0),
+                reasoning=reasoning.get(user.pk),
+            )
+        )
+    return rows
+
+
+def cohort_overview() -> dict:
+    """The cohort's accuracy by topic and the types it confuses (answers of every account, as before)."""
+    return {"topics": topic_accuracy(Response.objects.all()), "confusion": cohort_type_confusion()}
+
+
+def cohort_type_confusion() -> dict:
+    """quizzes.selectors.type_confusion(None), the cohort's matrix, from grouped counts instead of a subquery per
+    answer: each single-answer question's right type is read once, the options chosen are counted per option (less
+    those in exams still running, whose marks nobody may see yet) and folded in Python."""
+    right, option_types = {}, {}
+    options = Choice.objects.filter(question__kind=Kind.SINGLE).order_by("question", "order", "pk")
+    for pk, question, ctype, is_correct in options.values_list("pk", "question", "ctype", "is_correct"):
+        if is_correct:
+            right.setdefault(question, ctype)  # the first correct option's type, as the matrix has always read it
+        if ctype is not None:
+            option_types[pk] = (question, ctype)
+    picks = Response.choices.through.objects.filter(choice__in=list(option_types)).order_by()
+    running = Q(response__attempt__mode=Attempt.Mode.EXAM, response__attempt__finished__isnull=True)
+    counts = Counter()
+    for queryset, sign in ((picks, 1), (picks.filter(running), -1)):
+        for choice, n in queryset.values_list("choice").annotate(Count("pk")):
+            question, chosen = option_types[choice]
+            if right.get(question) is not None:
+                counts[(right[question], chosen)] += sign * n
+    counts = +counts  # drop pairs that only running exams had
+    for source in hooks.type_confusion_sources:
+        for right_type, chosen, n in source(None):
+            counts[(right_type, chosen)] += n
+    return _confusion_matrix(counts)
+
+
+def _confusion_matrix(counts: Counter) -> dict:
+    """The matrix as templates/quizzes/_confusion.html reads it (the same shape as quizzes.selectors.type_confusion)."""
+    types = list(CalcinosisType.objects.only("pk", "name", "slug"))
+    rows = []
+    for right in types:
+        cells = [
+            {"chosen": chosen, "n": counts.get((right.pk, chosen.pk), 0), "diagonal": chosen.pk == right.pk}
+            for chosen in types
+        ]
+        rows.append({"type": right, "cells": cells, "total": sum(cell["n"] for cell in cells)})
+    names = {t.pk: t.name for t in types}
+    confusions = sorted(((n, r, c) for (r, c), n in counts.items() if r != c), reverse=True)
+    top = [{"n": n, "right": names[r], "chosen": names[c]} for n, r, c in confusions[:3]]
+    return {"types": types, "rows": rows, "top": top, "any": bool(counts)}
+
+
+# Item analysis
+
+
+def item_figures() -> dict[int, dict]:
+    """Per quiz-bank question version anyone answered: learners (n), facility, discrimination, answers and the picks
+    of each option, deleted accounts' anonymous tallies included (in all but discrimination). Three queries; the
+    (learner, item) rows stay in the database."""
+    sums, answers = item_sums()
+    picks: dict[int, Counter] = defaultdict(Counter)
+    chosen = Response.choices.through.objects.order_by().values_list("response__version", "choice")
+    for version, choice, n in chosen.annotate(Count("pk")):
+        picks[version][str(choice)] += n
+    tallies = {t.version_id: t for t in DeletedAnswerTally.objects.filter(version__question__case__isnull=True)}
+    figures = {}
+    for version in sums.keys() | tallies.keys():
+        tally = tallies.get(version) or DeletedAnswerTally()
+        stats = itemstats.from_sums(
+            sums.get(version) or itemstats.ItemSums(n=0, score_sum=0.0),
+            extra_n=tally.learners,
+            extra_score_sum=tally.score_sum,
+        )
+        figures[version] = {
+            "n": stats.n,
+            "facility": stats.facility,
+            "discrimination": stats.discrimination,
+            "answers": answers.get(version, 0) + tally.answers,
+            "picks": dict(picks[version] + Counter(tally.picks)),
+        }
+    return figures
+
+
+ITEM_SUMS_SQL = """
+WITH pairs AS ({pairs}),
+totals AS (SELECT learner, SUM(mark) AS total, COUNT(*) AS k FROM pairs GROUP BY learner),
+scored AS (
+    SELECT p.item, p.mark, p.answers, CASE WHEN t.k > 1 THEN (t.total - p.mark) / (t.k - 1) END AS rest
+    FROM pairs p JOIN totals t ON t.learner = p.learner
+),
+usable AS (SELECT item, mark, answers, rest, CASE WHEN rest IS NOT NULL THEN mark END AS x FROM scored)
+SELECT item, COUNT(*), SUM(mark), SUM(answers), COUNT(rest), SUM(x), SUM(rest), SUM(x * x), SUM(rest * rest),
+    SUM(x * rest), MIN(x), MAX(x), MIN(rest), MAX(rest)
+FROM usable GROUP BY item
+"""
+
+
+def item_sums() -> tuple[dict[int, itemstats.ItemSums], dict[int, int]]:
+    """teach.itemstats.analyse's sums per quiz-bank question version, added up by the database in one query: each
+    learner's mean mark per version (the pairs), each learner's total over their versions, and per version the sums
+    of the pair marks against the learner's mean elsewhere. Also each version's number of answers."""
+    pairs = (
+        Response.objects.filter(question__case__isnull=True)
+        .order_by()
+        .values(learner=F("attempt__learner"), item=F("version"))
+        .annotate(mark=Avg(Cast("score", FloatField())), answers=Count("pk"))
+    )
+    sql, params = pairs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(ITEM_SUMS_SQL.format(pairs=sql), params)
+        rows = cursor.fetchall()
+    sums, answers = {}, {}
+    for item, n, score_sum, n_answers, usable, sx, sy, sxx, syy, sxy, min_x, max_x, min_y, max_y in rows:
+        answers[item] = int(n_answers)  # PostgreSQL sums a count as numeric
+        sums[item] = itemstats.ItemSums(
+            n=n,
+            score_sum=score_sum,
+            usable=usable,
+            sum_x=sx or 0.0,
+            sum_y=sy or 0.0,
+            sum_xx=sxx or 0.0,
+            sum_yy=syy or 0.0,
+            sum_xy=sxy or 0.0,
+            constant=usable > 0 and (min_x == max_x or min_y == max_y),
+        )
+    return sums, answers
+
+
+def item_rows() -> list[dict]:
+    """The item analysis as calculated now: every quiz-bank question, one row per version anyone answered, with its
+    figures and how often each option was chosen, as that version keyed it (a question nobody answered gets one empty
+    row); items worth a look first. JSON-ready, for teach.models.ItemAnalysis: the page reads it without a query."""
+    figures = item_figures()
+    answered = QuestionVersion.objects.filter(pk__in=figures)
+    questions = Question.objects.for_quizzes().prefetch_related("choices", Prefetch("versions", queryset=answered))
+    rows = []
     for question in questions:
         for version in question.versions.all() or [None]:
-            stats = analysed.get(version.pk) if version else None
+            data = figures[version.pk] if version else None
+            stats = itemstats.ItemStats(data["n"], data["facility"], data["discrimination"]) if data else None
             content = version.content if version else versions.content_of(question, question.choices.all())
-            items.append(
+            rows.append(
                 {
-                    "question": question,
-                    "version": version,
-                    "content": content,
-                    "stats": stats,
-                    "options": _option_shares(question, version, content, picks),
-                    "concern": _concern(stats),
+                    "question": question.pk,
+                    "slug": question.slug,
+                    "topic": question.get_topic_display(),
+                    "kind": question.kind,
+                    "version": version.number if version else None,
+                    "n": stats.n if stats else 0,
+                    "facility": stats.facility if stats else None,
+                    "discrimination": stats.discrimination if stats else None,
+                    "answer": content["answer"],
+                    "tolerance": content["tolerance"],
+                    "options": _option_shares(question, content, data),
+                    "concern": concern(stats),
                 }
             )
-    items.sort(key=lambda item: (item["concern"] is None, -(item["stats"].n if item["stats"] else 0)))
-    return items
+    rows.sort(key=lambda row: (row["concern"] is None, -row["n"]))
+    return rows
 
 
-def _option_shares(question, version, content: dict, picks: dict) -> list[dict]:
+def item_summary():
+    """The latest stored item analysis without its rows, for the dashboard's summary (None before the first)."""
+    return ItemAnalysis.objects.defer("rows").latest_calculated()
+
+
+def item_page(analysis) -> list[dict]:
+    """A stored analysis's rows with each question's flags as they are now (one query)."""
+    flags = dict(Flag.objects.order_by().values_list("question").annotate(Count("pk")))
+    return [row | {"flags": flags.get(row["question"], 0)} for row in analysis.rows]
+
+
+def _option_shares(question, content: dict, data: dict | None) -> list[dict]:
     """A version's options with the share of its answers choosing each; a body map lists its key and what was chosen."""
-    n = version.answers if version else 0
+    n = data["answers"] if data else 0
     rows = []
     for option in content["options"]:
-        chosen = picks.get((version.pk, option["id"]), 0) if version else 0
+        chosen = data["picks"].get(str(option["id"]), 0) if data else 0
         if option["retired"] or (question.kind == "bodymap" and not option["correct"] and not chosen):
             continue
         rows.append(
@@ -66,12 +406,7 @@ def _option_shares(question, version, content: dict, picks: dict) -> list[dict]:
     return rows
 
 
-def _count_per_question(model):
-    """A correlated count, so two counts on one question do not multiply each other's rows."""
-    return model.objects.filter(question=OuterRef("pk")).values("question").annotate(n=Count("pk")).values("n")
-
-
-def _concern(stats) -> str | None:
+def concern(stats) -> str | None:
     """A plain-language reason to look at an item again, or None."""
     if stats is None:
         return None
@@ -82,31 +417,3 @@ def _concern(stats) -> str | None:
     if stats.n >= 5 and stats.facility > 0.95:
         return "Very easy: nearly everyone gets it right."
     return None
-
-
-def _per_learner(queryset, field: str, function):
-    return Subquery(
-        queryset.filter(**{field: OuterRef("pk")}).values(field).annotate(v=function).values("v"),
-    )
-
-
-def cohort() -> dict:
-    """Learners (every account but instructors and other staff) with their figures, and the cohort's accuracy by topic
-    and confusions."""
-    responses = Response.objects.all()
-    users = get_user_model().objects
-    learners = (
-        users.exclude(pk__in=users.filter(instructors_q() | Q(is_staff=True) | Q(is_superuser=True)).values("pk"))
-        .annotate(
-            answers=_per_learner(responses, "attempt__learner", Count("pk")),
-            accuracy=_per_learner(responses, "attempt__learner", Avg("score")),
-            last_answer=_per_learner(responses, "attempt__learner", Max("answered_at")),
-            quizzes_finished=_per_learner(
-                Attempt.objects.quizzes().filter(finished__isnull=False), "learner", Count("pk")
-            ),
-            cases_completed=_per_learner(CaseProgress.objects.filter(completed__isnull=False), "learner", Count("pk")),
-            reasoning=_per_learner(Commitment.objects.all(), "progress__learner", Avg("score")),
-        )
-        .order_by("username")
-    )
-    return {"learners": list(learners), "topics": topic_accuracy(responses), "confusion": type_confusion(None)}

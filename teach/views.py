@@ -11,6 +11,7 @@ from quizzes.models import ProblemReport
 from teach import selectors
 from teach.access import instructor_required
 from teach.forms import ResolveReportForm
+from teach.services import item_analysis_calculate, item_analysis_current
 
 GRADE_COLUMNS = [
     "username",
@@ -23,13 +24,16 @@ GRADE_COLUMNS = [
     "case_reasoning_percent",
     "last_answer",
 ]
+ITEM_COLUMNS = ["question", "version", "n", "facility", "discrimination", "concern"]
 
 
 @require_GET
 @instructor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = selectors.cohort() | {
-        "items": selectors.item_analysis(),
+    sort = selectors.Sort.parse(request.GET.get("sort"))
+    context = selectors.cohort_overview() | {
+        "table": selectors.learner_table(sort=sort, page=request.GET.get("page")),
+        "analysis": selectors.item_summary(),
         "reports": selectors.open_reports(),
         "resolve_form": ResolveReportForm(),
     }
@@ -51,26 +55,68 @@ def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @instructor_required
+def items(request: HttpRequest) -> HttpResponse:
+    analysis = item_analysis_current()
+    return render(request, "teach/items.html", {"analysis": analysis, "items": selectors.item_page(analysis)})
+
+
+@require_POST
+@instructor_required
+def items_recalculate(request: HttpRequest) -> HttpResponse:
+    item_analysis_calculate()
+    messages.success(request, "Item analysis calculated from every answer given so far.")
+    return redirect("teach:items")
+
+
+@require_GET
+@instructor_required
+def items_csv(request: HttpRequest) -> HttpResponse:
+    """The item analysis as CSV, one row per question version, as the page shows it."""
+    analysis = item_analysis_current()
+    response = _csv_response(f"calcinosis-items-{analysis.calculated:%Y%m%d-%H%M}.csv")
+    writer = csv.writer(response)
+    writer.writerow(ITEM_COLUMNS)
+    for row in analysis.rows:
+        writer.writerow(
+            [
+                _csv_text(row["slug"]),
+                row["version"] or "",
+                row["n"],
+                _csv_number(row["facility"]),
+                _csv_number(row["discrimination"]),
+                _csv_text(row["concern"] or ""),
+            ]
+        )
+    return response
+
+
+@require_GET
+@instructor_required
 def grades_csv(request: HttpRequest) -> HttpResponse:
     """The cohort grade report as CSV, one row per learner."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="calcinosis-grades.csv"'
+    response = _csv_response("calcinosis-grades.csv")
     writer = csv.writer(response)
     writer.writerow(GRADE_COLUMNS)
-    for learner in selectors.cohort()["learners"]:
+    for learner in selectors.cohort_learners():
         writer.writerow(
             [
                 _csv_text(learner.username),
                 _csv_text(learner.email),
                 learner.date_joined.date().isoformat(),
-                learner.answers or 0,
+                learner.answers,
                 _csv_percent(learner.accuracy),
-                learner.quizzes_finished or 0,
-                learner.cases_completed or 0,
+                learner.quizzes_finished,
+                learner.cases_completed,
                 _csv_percent(learner.reasoning),
                 learner.last_answer.isoformat(timespec="seconds") if learner.last_answer else "",
             ]
         )
+    return response
+
+
+def _csv_response(filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -81,3 +127,8 @@ def _csv_text(value: str) -> str:
 
 def _csv_percent(value) -> str:
     return "" if value is None else f"{100 * float(value):.1f}"
+
+
+def _csv_number(value: float | None) -> str:
+    """A figure in 0..1 (or -1..1), three decimals; a negative one is a number, not text, so it needs no defusing."""
+    return "" if value is None else f"{value:.3f}"

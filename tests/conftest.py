@@ -70,3 +70,24 @@ def learner_client(client, learner):
 def instructor_client(client, instructor):
     client.force_login(instructor)
     return client
+
+
+def load_starter_content() -> None:
+    """Load the starter content again (idempotent): for tests in real transactions, whose data is flushed after each
+    test, so that one does not depend on what ran before it on the same database."""
+    from django.apps import apps
+
+    from calcinosis import starter as reference
+    from calcinosis.authoring import grant_to_instructors
+    from cases import starter as cases
+    from quizzes import starter as bank
+
+    reference.load(apps)
+    bank.load(apps)
+    cases.load(apps)
+    models = ["section", "calcinosistype", "extent", "condition", "bodysite", "differential", "treatment"]
+    grant_to_instructors(apps, "calcinosis", [*models, "reference", "sitegrade"])
+    grant_to_instructors(apps, "quizzes", ["question", "choice"])
+    grant_to_instructors(apps, "quizzes", ["problemreport"], actions=("change", "view"))
+    grant_to_instructors(apps, "quizzes", ["questionversion"], actions=("view",))
+    grant_to_instructors(apps, "cases", ["case", "stage"])

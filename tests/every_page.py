@@ -7,9 +7,11 @@ from calcinosis.models import CalcinosisType, Section
 # Named URLs without arguments, and who may see them: "anyone", "learner" (an account) or "instructor".
 STATIC_PAGES = [
     ("home", "anyone"),
+    ("home", "learner"),  # a learner's home is another page: their panels above the public one
     ("reference:index", "anyone"),
     ("reference:search", "anyone"),
     ("reference:calculator", "anyone"),
+    ("reference:labs", "anyone"),
     ("login", "anyone"),
     ("signup", "anyone"),
     ("password_change", "learner"),
@@ -20,6 +22,7 @@ STATIC_PAGES = [
     ("quizzes:review", "learner"),
     ("cases:index", "learner"),
     ("teach:dashboard", "instructor"),
+    ("teach:items", "instructor"),
 ]
 
 # Pages with query strings that show more of the page (results, errors).
@@ -57,13 +60,14 @@ def quiz_pages(learner) -> list[str]:
     for question in questions[:2]:
         correct = [c.pk for c in question.choices.all() if c.is_correct]
         services.response_record(
-            attempt=tutor, question=question, choice_ids=correct, value=question.answer, certainty="sure"
+            attempt=tutor, question=question, choice_ids=correct, value=_right_value(tutor, question), certainty="sure"
         )
     answered = services.attempt_start(learner=learner, topics=[], size=len(ids), question_ids=ids)
     for question in questions:  # every kind's feedback, the body map's legend included
         correct = [c.pk for c in question.choices.all() if c.is_correct]
+        value = _right_value(answered, question)
         services.response_record(
-            attempt=answered, question=question, choice_ids=correct, value=question.answer, certainty="unsure"
+            attempt=answered, question=question, choice_ids=correct, value=value, certainty="unsure"
         )
     report = services.problem_report_file(
         reporter=learner, target=questions[0], label="A question", url="/", reason="unclear", comment="Which one?"
@@ -74,9 +78,35 @@ def quiz_pages(learner) -> list[str]:
     )
     exam = services.attempt_start(learner=learner, topics=[], size=len(ids), mode="exam", question_ids=ids)
     services.attempt_finish(attempt=exam)
+    # An open, timed exam: a saved (changeable) answer, a question marked for review, the summary before submitting.
+    running = services.attempt_start(
+        learner=learner, topics=[], size=len(ids), mode="exam", time_limit_minutes=60, question_ids=ids
+    )
+    correct = [c.pk for c in questions[0].choices.all() if c.is_correct]
+    services.response_record(
+        attempt=running,
+        question=questions[0],
+        choice_ids=correct,
+        value=_right_value(running, questions[0]),
+        certainty="sure",
+    )
+    services.slot_mark(attempt=running, position=2, marked=True)
     pages = [f"/quizzes/attempts/{tutor.pk}/{n}/" for n in range(1, len(ids) + 1)]
     pages += [f"/quizzes/attempts/{answered.pk}/{n}/" for n in range(1, len(ids) + 1)]
+    pages += [f"/quizzes/attempts/{running.pk}/1/", f"/quizzes/attempts/{running.pk}/2/"]
+    pages += [f"/quizzes/attempts/{running.pk}/submit/"]
     return pages + [f"/quizzes/attempts/{exam.pk}/results/", f"/quizzes/attempts/{exam.pk}/2/"]
+
+
+def _right_value(attempt, question):
+    """The right number for a numeric question, or for a calculated one with the values this attempt drew."""
+    from quizzes import calculated
+    from quizzes.models import AttemptQuestion
+
+    if question.kind != "calculated":
+        return question.answer
+    values = AttemptQuestion.objects.get(attempt=attempt, question=question).values
+    return calculated.shown_answer(question.formula, values)
 
 
 def _factory_questions():
@@ -100,10 +130,11 @@ def _factory_questions():
 
 
 def case_pages(learner) -> list[str]:
-    """One case not started, one left at an open decision and one completed to its debrief; their pages and the
-    case list."""
+    """One case not started, one left at an open decision and one completed to its debrief (one of its questions
+    answered, the others waiting on the page); their pages and the case list."""
     from cases import services
     from cases.models import Case
+    from quizzes import services as quiz_services
 
     cases = list(Case.objects.published().filter(stages__decision__gt="").distinct()[:3])
     if len(cases) < 3:
@@ -112,7 +143,14 @@ def case_pages(learner) -> list[str]:
     progress = services.progress_start(learner=learner, case=open_case)
     while not _waiting(progress) and not progress.completed:
         progress = services.stage_reveal(progress=progress)
-    finish_case(learner, done_case)
+    done = finish_case(learner, done_case)
+    slot = done.attempt.slots.select_related("question").first() if done.attempt else None
+    if slot is not None:
+        question = slot.question
+        right = [c.pk for c in question.choices.all() if c.is_correct]
+        quiz_services.response_record(
+            attempt=done.attempt, question=question, choice_ids=right, value=question.answer, certainty="sure"
+        )
     return ["/cases/", open_case.get_absolute_url(), done_case.get_absolute_url(), new_case.get_absolute_url()]
 
 

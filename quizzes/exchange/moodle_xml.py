@@ -1,4 +1,4 @@
-"""Moodle XML, both ways: multichoice and numerical questions, one category per topic."""
+"""Moodle XML, both ways: multichoice, numerical and calculated questions, one category per topic."""
 
 import html
 import re
@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
 from calcinosis.markup import render_markdown
+from quizzes import calculated
 from quizzes.exchange.markup import html_to_markdown, html_to_text
 from quizzes.exchange.rows import (
     float_or_none,
@@ -42,10 +43,13 @@ def _moodle_category(topic: str) -> str:
     return f'  <question type="category">\n    <category>{_xml_text(path)}</category>\n  </question>'
 
 
+_MOODLE_TYPES = {"numeric": "numerical", "calculated": "calculated"}
+
+
 def _moodle_question(row: dict) -> str:
-    numeric = row["kind"] == "numeric"
+    answers = {"numeric": _moodle_numeric, "calculated": _moodle_calculated}.get(row["kind"], _moodle_choices)
     lines = [
-        f'  <question type="{"numerical" if numeric else "multichoice"}">',
+        f'  <question type="{_MOODLE_TYPES.get(row["kind"], "multichoice")}">',
         f"    <name>{_xml_text(row['slug'])}</name>",
         f'    <questiontext format="html">{_cdata(render_markdown(row["stem"]))}</questiontext>',
         f'    <generalfeedback format="html">{_cdata(render_markdown(row["teaching_point"]))}</generalfeedback>',
@@ -53,7 +57,7 @@ def _moodle_question(row: dict) -> str:
         "    <penalty>0.3333333</penalty>",
         f"    <hidden>{0 if row.get('is_published', True) else 1}</hidden>",
         f"    <idnumber>{_xml(row['slug'])}</idnumber>",
-        *(_moodle_numeric(row) if numeric else _moodle_choices(row)),
+        *answers(row),
         "    <tags>",
         *(f"      <tag>{_xml_text(tag)}</tag>" for tag in tags_of(row)),
         "    </tags>",
@@ -95,6 +99,47 @@ def _moodle_numeric(row: dict) -> list[str]:
             f"    <units><unit><multiplier>1</multiplier><unit_name>{_xml(row['unit'])}</unit_name></unit></units>"
         )
     return [*lines, "    <unitgradingtype>0</unitgradingtype>", "    <showunits>3</showunits>"]
+
+
+def _moodle_calculated(row: dict) -> list[str]:
+    """Moodle's calculated type: the formula as its answer expression, a nominal (absolute) tolerance, the answer
+    shown to 2 decimals, and each variable a private dataset drawn uniformly between its limits. Moodle draws its own
+    values per attempt too, so the question works there as here."""
+    lines = [
+        "    <synchronize>0</synchronize>",
+        "    <single>0</single>",
+        "    <answernumbering>abc</answernumbering>",
+        "    <shuffleanswers>0</shuffleanswers>",
+        '    <answer fraction="100">',
+        f"      {_xml_text(calculated.FORMULAS[row['formula']].moodle)}",
+        f"      <tolerance>{format_number(row['tolerance'])}</tolerance>",
+        "      <tolerancetype>2</tolerancetype>",
+        "      <correctanswerformat>1</correctanswerformat>",
+        "      <correctanswerlength>2</correctanswerlength>",
+        '      <feedback format="html"><text></text></feedback>',
+        "    </answer>",
+    ]
+    if row.get("unit"):
+        lines.append(
+            f"    <units><unit><multiplier>1</multiplier><unit_name>{_xml(row['unit'])}</unit_name></unit></units>"
+        )
+    lines += ["    <unitgradingtype>0</unitgradingtype>", "    <showunits>3</showunits>", "    <dataset_definitions>"]
+    for name, spec in row["variables"].items():
+        lines += [
+            "      <dataset_definition>",
+            "        <status><text>private</text></status>",
+            f"        <name>{_xml_text(name)}</name>",
+            "        <type>calculated</type>",
+            "        <distribution><text>uniform</text></distribution>",
+            f"        <minimum><text>{_xml(str(spec['min']))}</text></minimum>",
+            f"        <maximum><text>{_xml(str(spec['max']))}</text></maximum>",
+            f"        <decimals><text>{int(spec.get('places', 1))}</text></decimals>",
+            "        <itemcount>0</itemcount>",
+            "        <dataset_items></dataset_items>",
+            "        <number_of_items>0</number_of_items>",
+            "      </dataset_definition>",
+        ]
+    return [*lines, "    </dataset_definitions>"]
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -153,9 +198,12 @@ def _moodle_row(element: ET.Element, topic: str, number: int) -> dict:
     name = element.findtext("name/text", "").strip()
     where = f"Moodle question {number} ({name!r})"
     qtype = element.get("type")
-    if qtype not in ("multichoice", "numerical"):
-        raise ValueError(f"{where} is of type {qtype!r}; only multichoice and numerical questions can be imported.")
-    key = _moodle_numeric_key(element, where) if qtype == "numerical" else _moodle_choice_key(element, where)
+    if qtype not in ("multichoice", "numerical", "calculated"):
+        raise ValueError(
+            f"{where} is of type {qtype!r}; only multichoice, numerical and calculated questions can be imported."
+        )
+    readers = {"numerical": _moodle_numeric_key, "calculated": _moodle_calculated_key}
+    key = readers.get(qtype, _moodle_choice_key)(element, where)
     return row_from(
         ids=[element.findtext("idnumber", "").strip(), name],
         topic=topic,
@@ -202,6 +250,34 @@ def _moodle_numeric_key(element: ET.Element, where: str) -> dict:
     units = [u for u in element.findall("units/unit") if float_or_none(u.findtext("multiplier", "1")) == 1]
     unit = units[0].findtext("unit_name", "").strip() if units else ""
     return {"kind": "numeric", "answer": answer, "tolerance": tolerance, "unit": unit}
+
+
+def _moodle_calculated_key(element: ET.Element, where: str) -> dict:
+    """A calculated question whose answer is one of the app's formulas (calculated.FORMULAS, by its Moodle expression)
+    with a nominal tolerance and a range for each of its variables."""
+    best = [a for a in element.findall("answer") if _fraction(a.get("fraction", "0"), where) > 99.99]
+    if not best:
+        raise ValueError(f"{where} has no answer worth 100%.")
+    expression = re.sub(r"\s+", "", best[0].findtext("text", ""))
+    units = [u for u in element.findall("units/unit") if float_or_none(u.findtext("multiplier", "1")) == 1]
+    unit = units[0].findtext("unit_name", "").strip() if units else ""
+    formulas = [key for key, f in calculated.FORMULAS.items() if f.moodle == expression]
+    if len(formulas) > 1:  # the same product in either unit system: the unit says which
+        formulas = [key for key in formulas if ("mmol" in unit) == key.endswith("mmol_l")] or formulas[:1]
+    if not formulas:
+        raise ValueError(f"{where} computes {expression!r}, which is not one of this app's formulas.")
+    if best[0].findtext("tolerancetype", "2").strip() != "2":
+        raise ValueError(f"{where} has a relative or geometric tolerance; only a nominal (absolute) one is accepted.")
+    variables = {}
+    for dataset in element.findall("dataset_definitions/dataset_definition"):
+        name = dataset.findtext("name/text", "").strip()
+        low, high = (dataset.findtext(f"{end}/text", "").strip() for end in ("minimum", "maximum"))
+        for limit in (low, high):
+            parse_number(limit, where)  # a number, or a clear error; kept as written (2.10 stays 2.10)
+        places = parse_number(dataset.findtext("decimals/text", "1") or "1", where)
+        variables[name] = {"min": low, "max": high, "places": int(places)}
+    tolerance = parse_number(best[0].findtext("tolerance", "0") or "0", where)
+    return {"kind": "calculated", "formula": formulas[0], "variables": variables, "tolerance": tolerance, "unit": unit}
 
 
 def _fraction(value: str, where: str) -> float:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 
 # Kept equal to quizzes.models.Kind and Topic by a test; repeated here so this module needs no Django.
-KINDS = ("single", "multiple", "bodymap", "numeric")
+KINDS = ("single", "multiple", "bodymap", "numeric", "calculated")
 TOPICS = {
     "type": "Type",
     "distribution": "Distribution",
@@ -62,6 +62,13 @@ def _answer_key(question) -> dict:
     choices = list(question.choices.all())
     if question.kind == "numeric":
         return {"answer": _float(question.answer), "tolerance": _float(question.tolerance), "unit": question.unit}
+    if question.kind == "calculated":
+        return {
+            "formula": question.formula,
+            "variables": question.variables,
+            "tolerance": _float(question.tolerance),
+            "unit": question.unit,
+        }
     if question.kind == "bodymap":
         regions = [c for c in choices if c.site_id]
         return {

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
+from quizzes import calculated
 from quizzes.answerability import MIN_OPTIONS, answerability_problems, enough_correct, option_problem
 from quizzes.exchange.rows import ABOUT, KINDS, MAX_SLUG, SLUG_RE, TOPICS
 
@@ -194,6 +195,16 @@ def _numeric_problems(row: dict, knowledge: Knowledge) -> list[str]:
     return problems
 
 
+def _calculated_problems(row: dict, knowledge: Knowledge) -> list[str]:
+    tolerance = row.get("tolerance") if _number_ok(row.get("tolerance")) else None
+    problems = [_clause(p) for p in answerability_problems("calculated", [], None, tolerance)]
+    problems += [_clause(p) for p in calculated.problems(row.get("formula"), row.get("variables"))]
+    unit = row.get("unit", "")
+    if not isinstance(unit, str) or len(unit) > MAX_UNIT:
+        problems.append(f"its unit must be text of at most {MAX_UNIT} characters.")
+    return problems
+
+
 def _stray_fields(row: dict) -> list[str]:
     """Keys of another kind usually mean the kind is wrong, and the loader would silently drop them."""
     kind = row.get("kind")
@@ -205,7 +216,11 @@ def _stray_fields(row: dict) -> list[str]:
     if kind != "bodymap" and row.get("sites"):
         strays.append("sites")
     if kind != "numeric":
-        strays += [key for key in ("answer", "tolerance") if row.get(key) is not None]
+        strays += [key for key in ("answer",) if row.get(key) is not None]
+    if kind not in ("numeric", "calculated") and row.get("tolerance") is not None:
+        strays.append("tolerance")
+    if kind != "calculated":
+        strays += [key for key in ("formula", "variables") if row.get(key)]
     return [f"a {kind} question does not take {', '.join(strays)}."] if strays else []
 
 
@@ -214,6 +229,7 @@ _KIND_CHECKS: dict[str, Callable[[dict, Knowledge], list[str]]] = {
     "multiple": _choice_problems,
     "bodymap": _bodymap_problems,
     "numeric": _numeric_problems,
+    "calculated": _calculated_problems,
 }
 
 

@@ -49,6 +49,8 @@ def load(apps, rows: list[dict] | None = None, extra_fields: Callable[[dict], di
             answer=row.get("answer"),
             tolerance=row.get("tolerance"),
             unit=row.get("unit", ""),
+            formula=row.get("formula", ""),
+            variables=row.get("variables", {}),
             is_published=row.get("is_published", True),
             **(extra_fields(row) if extra_fields else {}),
         )

@@ -2,6 +2,16 @@
 (function () {
   "use strict";
 
+  // The learner's time zone, for the server to show dates and times in it (pages/middleware.py); read again on
+  // every page, so a laptop that travels follows its owner. The first page after a change is still in the old zone.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && document.cookie.indexOf("tz=" + encodeURIComponent(zone)) === -1) {
+      document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax" +
+        (location.protocol === "https:" ? "; Secure" : "");
+    }
+  } catch (error) { /* no Intl: times stay in UTC */ }
+
   // After htmx swaps in a question's feedback or a case's next stage, move focus to it (or to the error that
   // came instead) so keyboard and screen-reader users land on the result. Other swaps (flag, note) keep focus.
   // A problem report's form is replaced by its receipt (or by itself with errors): focus goes there too.
@@ -36,33 +46,163 @@
       (element.tagName === "INPUT" && !["radio", "checkbox"].includes(element.type)));
   }
 
-  // Quiz keyboard: number keys choose the nth option; Enter on a checkbox submits like it does on a radio.
-  document.addEventListener("keydown", function (event) {
+  // Quiz keyboard (listed in the "?" panel): number keys choose an option (two digits, typed quickly, from the
+  // tenth on); S, U, G set the certainty; N or the right arrow goes on, P or the left arrow back; Enter on a
+  // checkbox submits as it does on a radio. Arrows inside a radio group keep their own meaning.
+  var digits = "";
+  var digitTimer = null;
+  function chooseOption(form, key) {
+    var input = form.querySelector('input[name="choice"][data-key="' + key + '"]');
+    if (input) {
+      input.click();
+      input.focus();
+    }
+    return input;
+  }
+  function clickShortcut(names) {
+    for (var i = 0; i < names.length; i++) {
+      var target = document.querySelector('[data-shortcut="' + names[i] + '"]');
+      if (target) {
+        target.click();
+        return true;
+      }
+    }
+    return false;
+  }
+  function flushDigits() {
+    // A digit still waiting for a second one (1 before 12) counts as typed the moment anything else happens.
+    if (!digits) return;
+    clearTimeout(digitTimer);
     var form = document.querySelector(".answer-form");
-    if (!form || event.altKey || event.ctrlKey || event.metaKey || typing(document.activeElement)) return;
-    if (/^[1-9]$/.test(event.key)) {
-      var input = form.querySelector('input[name="choice"][data-key="' + event.key + '"]');
-      if (input) {
-        input.click();
-        input.focus();
+    if (form) chooseOption(form, digits);
+    digits = "";
+  }
+  document.addEventListener("submit", flushDigits, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || typing(document.activeElement)) return;
+    if (document.querySelector("dialog[open]")) return;
+    if (!/^[0-9]$/.test(event.key)) flushDigits();
+    var form = document.querySelector(".answer-form");
+    var onChoice = document.activeElement && ["radio", "checkbox"].includes(document.activeElement.type);
+    if (event.key === "?") {
+      var help = document.getElementById("keys-help");
+      if (help && help.showModal) {
+        help.showModal();
         event.preventDefault();
       }
-    } else if (event.key === "Enter" && document.activeElement && document.activeElement.type === "checkbox" &&
-               form.contains(document.activeElement)) {
+      return;
+    }
+    if (form && /^[0-9]$/.test(event.key)) {
+      digits += event.key;
+      clearTimeout(digitTimer);
+      var longer = form.querySelector('input[name="choice"][data-key^="' + digits + '"]:not([data-key="' + digits + '"])');
+      if (longer) {
+        // Another key starts with these digits (1 and 12): wait a moment for the next digit.
+        digitTimer = setTimeout(function () { chooseOption(form, digits); digits = ""; }, 700);
+      } else {
+        chooseOption(form, digits);
+        digits = "";
+      }
       event.preventDefault();
-      form.requestSubmit();
+      return;
+    }
+    var key = event.key.toLowerCase();
+    var certainty = { s: "sure", u: "unsure", g: "guess" }[key];
+    if (form && certainty && event.key.length === 1) {
+      var radio = form.querySelector('input[name="certainty"][value="' + certainty + '"]');
+      if (radio) {
+        radio.click();
+        event.preventDefault();
+      }
+      return;
+    }
+    if ((key === "n" && event.key.length === 1) || (event.key === "ArrowRight" && !onChoice)) {
+      if (clickShortcut(["next", "skip"])) event.preventDefault();
+      return;
+    }
+    if ((key === "p" && event.key.length === 1) || (event.key === "ArrowLeft" && !onChoice)) {
+      if (clickShortcut(["previous"])) event.preventDefault();
+      return;
+    }
+    if (form && event.key === "Enter" && document.activeElement && document.activeElement.type === "checkbox" &&
+        form.contains(document.activeElement)) {
+      event.preventDefault();
+      form.requestSubmit(form.querySelector('button[type="submit"]'));
     }
   });
 
-  // Body map: a click on a region toggles its checkbox; the checkbox state colours the region.
+  // The keys panel: a native dialog (Escape closes it); focus goes back to what opened it.
+  var helpOpener = null;
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest ? event.target.closest("[data-opens-dialog]") : null;
+    if (opener) {
+      var dialog = document.getElementById(opener.dataset.opensDialog);
+      if (dialog && dialog.showModal) {
+        helpOpener = opener;
+        dialog.showModal();
+        event.preventDefault();
+      }
+      return;
+    }
+    var closer = event.target.closest ? event.target.closest("[data-closes-dialog]") : null;
+    if (closer) closer.closest("dialog").close();
+  });
+  document.addEventListener("close", function (event) {
+    if (event.target.id === "keys-help" && helpOpener) {
+      helpOpener.focus();
+      helpOpener = null;
+    }
+  }, true);
+
+  // An exam's countdown: from the seconds left when the page was served (so the learner's clock does not matter),
+  // the deadline in the learner's own time, a spoken warning at 5 minutes and at 1, and at zero the page goes to
+  // the attempt, which the server has closed by then, and on to the results with a notice.
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function clockText(left) {
+    var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+    return (h ? h + ":" + pad(m) : m) + ":" + pad(s);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.querySelector("[data-countdown]");
+    if (!box || box.dataset.secondsLeft === "") return;
+    var total = parseInt(box.dataset.secondsLeft, 10);
+    if (isNaN(total)) return;
+    var started = Date.now();
+    var deadline = new Date(started + total * 1000);
+    var clock = box.querySelector(".countdown-clock");
+    var text = box.querySelector("[data-countdown-text]");
+    var alertArea = box.querySelector("[data-countdown-alert]");
+    var said = {};
+    text.textContent = "left. Submit by " + deadline.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) +
+      " (your time); the exam is submitted for you then.";
+    function tick() {
+      var left = Math.max(0, total - Math.floor((Date.now() - started) / 1000));
+      clock.textContent = clockText(left);
+      box.classList.toggle("is-warning", left <= 300 && left > 60);
+      box.classList.toggle("is-urgent", left <= 60);
+      if (left <= 300 && left > 60 && !said.five) { said.five = true; alertArea.textContent = "5 minutes left."; }
+      if (left <= 60 && left > 0 && !said.one) { said.one = true; alertArea.textContent = "1 minute left."; }
+      if (Date.now() - started >= (total + 1) * 1000) {
+        alertArea.textContent = "Time is up.";
+        window.location.assign(box.dataset.expireUrl);
+        return;
+      }
+      setTimeout(tick, 1000 - ((Date.now() - started) % 1000));
+    }
+    tick();
+  });
+
+  // Body map, on a question page or inside a case: a click on a region toggles its checkbox; the checkbox state
+  // colours the region.
+  var REGIONS = ".answer-form .region[data-choice], .case-answer-form .region[data-choice]";
   function paint(root) {
-    root.querySelectorAll(".answer-form .region[data-choice]").forEach(function (region) {
+    root.querySelectorAll(REGIONS).forEach(function (region) {
       var box = document.getElementById(region.dataset.choice);
       if (box) region.classList.toggle("is-chosen", box.checked);
     });
   }
   document.addEventListener("click", function (event) {
-    var region = event.target.closest ? event.target.closest(".answer-form .region[data-choice]") : null;
+    var region = event.target.closest ? event.target.closest(REGIONS) : null;
     if (!region) return;
     var box = document.getElementById(region.dataset.choice);
     if (box) {
@@ -100,4 +240,44 @@
     document.querySelectorAll('[data-check-all="' + event.target.name + '"]').forEach(checkAllLabel);
   });
   document.addEventListener("htmx:afterSwap", function () { paint(document); });
+})();
+
+// ---------------------------------------------------------------------------------------------------------------
+// Case questions answered inside the case page (templates/cases/_question.html, issue 10). Kept apart from the quiz
+// page's code above: these forms are not `.answer-form`s, so the quiz page's keys never act on one of several.
+(function () {
+  "use strict";
+
+  // The engine's card calls itself "question-card" whichever question it shows (quizzes/question.html), fine on the
+  // question page, but here several cards share the page. Until it is named per question, a card swapped in here
+  // takes its question's names, so two answered cards never share an id, a screen reader names each by its own
+  // heading, and a form sent again (after an error) replaces its own card rather than the first on the page.
+  function ownNames(card, name) {
+    if (card.id !== "question-card") return;  // already named per question: nothing to do
+    var suffix = name.slice("question-card".length);
+    card.id = name;
+    card.setAttribute("data-case-question", "");
+    ["question-heading", "feedback"].forEach(function (id) {
+      var element = card.querySelector("#" + id);
+      if (element) element.id = id + suffix;
+    });
+    if (card.getAttribute("aria-labelledby") === "question-heading") {
+      card.setAttribute("aria-labelledby", "question-heading" + suffix);
+    }
+    card.querySelectorAll('[data-hx-target="#question-card"]').forEach(function (form) {
+      form.setAttribute("data-hx-target", "#" + name);
+    });
+  }
+
+  // Each card posts to the quiz engine and is replaced by the engine's answered card: focus goes to its feedback
+  // (or to the error that came instead), as it does on the question page.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var swapped = event.detail.target;
+    if (!swapped || !swapped.hasAttribute || !swapped.hasAttribute("data-case-question")) return;
+    var card = event.target;
+    if (!card.querySelector) return;
+    ownNames(card, swapped.id);
+    var target = card.querySelector("[data-focus-after-swap]");
+    if (target) target.focus();
+  });
 })();

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, load_starter_content
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
@@ -30,22 +30,7 @@ def pytest_collection_modifyitems(items):
 def starter_content(transactional_db):
     """The live server's tests run in real transactions, so each test's data is flushed after it; load the
     starter content again (idempotent) instead of relying on a serialized copy of the database."""
-    from django.apps import apps
-
-    from calcinosis import starter as reference
-    from calcinosis.authoring import grant_to_instructors
-    from cases import starter as cases
-    from quizzes import starter as bank
-
-    reference.load(apps)
-    bank.load(apps)
-    cases.load(apps)
-    models = ["section", "calcinosistype", "extent", "condition", "bodysite", "differential", "treatment"]
-    grant_to_instructors(apps, "calcinosis", [*models, "reference", "sitegrade"])
-    grant_to_instructors(apps, "quizzes", ["question", "choice"])
-    grant_to_instructors(apps, "quizzes", ["problemreport"], actions=("change", "view"))
-    grant_to_instructors(apps, "quizzes", ["questionversion"], actions=("view",))
-    grant_to_instructors(apps, "cases", ["case", "stage"])
+    load_starter_content()
 
 
 @pytest.fixture(scope="session")

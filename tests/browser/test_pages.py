@@ -26,6 +26,9 @@ def _axe_over(page, paths, label, failures):
         for path in paths:
             page.goto(path)
             violations = axe_violations(page)
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > size["width"]:  # nothing scrolls sideways on a phone (or anywhere)
+                violations = [*violations, {"id": "sideways-scroll", "scrollWidth": wide}]
             if violations:
                 failures[f"{label} {size_name} {path}"] = violations
             name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"

@@ -106,6 +106,9 @@ def test_quiz_pages_pass_axe_at_both_widths(page, django_user_model):
             page.set_viewport_size(size)
             page.goto(path)
             violations = axe_violations(page)
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > size["width"]:
+                violations = [*violations, {"id": "sideways-scroll", "scrollWidth": wide}]
             if violations:
                 failures[f"{name} {path}"] = violations
             screenshot(page, f"{name}-{path.strip('/').replace('/', '-')}")

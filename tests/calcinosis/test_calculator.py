@@ -1,15 +1,21 @@
 """The Ca x P calculator: the arithmetic (no database) and the page (plain form and htmx)."""
 
+import html
+import inspect
+import re
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from calcinosis import calculator, labs
 from calcinosis.calculator import (
     CALCIUM_MG_DL_PER_MMOL_L,
     PHOSPHATE_MG_DL_PER_MMOL_L,
     REFERENCE_MG_DL,
+    REFERENCE_MMOL_L,
+    THRESHOLD_MG2_DL2,
     THRESHOLD_MMOL2_L2,
     Level,
     Unit,
@@ -89,13 +95,37 @@ def test_a_calcium_of_14_mg_dl_is_high_and_says_against_what():
     "analyte, unit, low, high",
     [
         ("calcium", Unit.MG_DL, "8.8", "10.4"),
-        ("calcium", Unit.MMOL_L, "2.20", "2.59"),
+        ("calcium", Unit.MMOL_L, "2.20", "2.60"),
         ("phosphate", Unit.MG_DL, "2.5", "4.5"),
-        ("phosphate", Unit.MMOL_L, "0.81", "1.45"),
+        ("phosphate", Unit.MMOL_L, "0.81", "1.46"),
     ],
 )
 def test_the_reference_ranges_in_both_unit_systems(analyte, unit, low, high):
+    """Merck's limits as it prints them in each unit, not the mg/dL limits converted (10.4 / 4.008 = 2.595)."""
     assert reference_range(analyte, unit) == (Decimal(low), Decimal(high))
+
+
+@pytest.mark.parametrize(
+    "analyte, value, unit, level",
+    [
+        # Merck: hypercalcemia is > 10.4 mg/dL (> 2.60 mmol/L), hypocalcemia < 8.8 mg/dL (< 2.20 mmol/L).
+        ("calcium", "2.60", Unit.MMOL_L, Level.IN_RANGE),
+        ("calcium", "2.61", Unit.MMOL_L, Level.HIGH),
+        ("calcium", "2.20", Unit.MMOL_L, Level.IN_RANGE),
+        ("calcium", "2.19", Unit.MMOL_L, Level.LOW),
+        ("calcium", "10.4", Unit.MG_DL, Level.IN_RANGE),
+        ("calcium", "8.8", Unit.MG_DL, Level.IN_RANGE),
+        # Merck: hyperphosphatemia is > 4.5 mg/dL (> 1.46 mmol/L), hypophosphatemia < 2.5 mg/dL (0.81 mmol/L).
+        ("phosphate", "1.46", Unit.MMOL_L, Level.IN_RANGE),
+        ("phosphate", "1.47", Unit.MMOL_L, Level.HIGH),
+        ("phosphate", "0.81", Unit.MMOL_L, Level.IN_RANGE),
+        ("phosphate", "0.80", Unit.MMOL_L, Level.LOW),
+        ("phosphate", "4.5", Unit.MG_DL, Level.IN_RANGE),
+        ("phosphate", "2.5", Unit.MG_DL, Level.IN_RANGE),
+    ],
+)
+def test_a_value_exactly_at_a_printed_limit_is_judged_as_merck_defines_it(analyte, value, unit, level):
+    assert judge(analyte, Decimal(value), unit).level is level
 
 
 @pytest.mark.parametrize("analyte", ["calcium", "phosphate"])
@@ -111,7 +141,8 @@ def test_the_limits_themselves_are_within_range_and_just_past_them_is_not(analyt
 @given(analyte=analytes, mg_dl=st.decimals(min_value=Decimal("0.1"), max_value=Decimal("30"), places=2))
 def test_a_value_is_judged_the_same_in_both_unit_systems(analyte, mg_dl):
     mmol_l = mg_dl / _FACTOR[analyte]
-    # The mmol/L limits are printed to two decimals, so right at a limit the two systems may differ by rounding.
+    # The mmol/L limits are the ones Merck prints, rounded to two decimals (2.60 for 10.4 / 4.008 = 2.595), so right
+    # at a limit the two systems may differ by that rounding.
     if any(abs(mmol_l - limit) < Decimal("0.006") for limit in reference_range(analyte, Unit.MMOL_L)):
         return
     assert judge(analyte, mg_dl, Unit.MG_DL).level is judge(analyte, mmol_l, Unit.MMOL_L).level
@@ -205,8 +236,17 @@ def test_a_warning_always_names_the_other_unit_and_converts_by_its_factor(analyt
     assert judge(analyte, value, unit).level is not Level.IN_RANGE
 
 
-def test_the_reference_ranges_come_from_one_table():
-    assert set(REFERENCE_MG_DL) == {"calcium", "phosphate"}
+def test_the_reference_ranges_come_from_one_table_per_unit():
+    assert set(REFERENCE_MG_DL) == set(REFERENCE_MMOL_L) == {"calcium", "phosphate"}
+
+
+def test_the_module_states_the_threshold_as_a_rule_of_thumb():
+    doc = calculator.__doc__
+    assert "rule of thumb rather than a cut-off" in doc and "more likely" in doc
+    assert "55 mg²/dL² (4.4 mmol²/L²)" in doc and "KDIGO" in doc and "calciphylaxis" in doc
+    assert "expected" not in doc and "precipitate" not in doc
+    assert "no living patient" not in inspect.getsource(calculator)
+    assert THRESHOLD_MG2_DL2 == 70  # the number compared with is the source's, unchanged
 
 
 # the page
@@ -226,12 +266,47 @@ def test_a_product_above_70_in_conventional_units(client, db):
     assert 'href="/reference/metastatic/"' in body
 
 
+def _text(body: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def test_above_the_threshold_calcification_is_more_likely_not_certain(client, db):
+    fragment = _text(_result(client, {"calcium": "10", "phosphate": "8", "unit": "mg/dL"}))
+    assert (
+        "Above the threshold of 70 mg²/dL² (about 5.64 mmol²/L²), the classic rule of thumb rather than a cut-off."
+        in (fragment)
+    )
+    assert (
+        "At this product metastatic calcification , calcium salts laid down in tissue that was healthy, is more likely"
+        in (fragment)
+    )
+    for word in ("precipitate", "expected", "favours"):
+        assert word not in fragment
+
+
+def test_the_page_states_the_threshold_in_the_same_words_as_the_lab_values(client, db):
+    calculator_page = _text(client.get("/reference/calculator/").content.decode())
+    lab_values = _text(client.get("/reference/labs/").content.decode())
+    for sentence in labs.CA_P_THRESHOLD.sentences:
+        assert sentence.text in calculator_page and sentence.text in lab_values
+    for source in labs.CA_P_THRESHOLD.sources:
+        assert source.text in calculator_page
+    for word in ("precipitate", "expected", "favours"):
+        assert word not in calculator_page and word not in lab_values
+
+
+def test_the_page_says_to_correct_calcium_for_albumin_first(client, db):
+    body = client.get("/reference/calculator/").content.decode()
+    assert "Correct a total calcium for albumin, or measure an ionized calcium, before judging it:" in _text(body)
+    assert 'the formula and its limits are with the <a href="/reference/labs/">lab values</a>' in body
+
+
 def test_a_normal_product_in_si_units(client, db):
     response = client.get("/reference/calculator/", {"calcium": "2.4", "phosphate": "1.1", "unit": "mmol/L"})
     body = response.content.decode()
     assert "(2.64 mmol²/L²)" in body
     assert "Not above the threshold" in body
-    assert "Calcium 2.40 mmol/L: <strong>within the reference range</strong> (adult reference 2.20–2.59 mmol/L)" in body
+    assert "Calcium 2.40 mmol/L: <strong>within the reference range</strong> (adult reference 2.20–2.60 mmol/L)" in body
     assert "both within their adult reference ranges" in body
 
 
@@ -271,7 +346,7 @@ def test_the_verdict_names_the_value_and_the_range_it_broke(client, db):
 
 def test_two_values_out_of_range_are_both_named(client, db):
     body = _result(client, {"calcium": "2.0", "phosphate": "0.5", "unit": "mmol/L"})
-    assert "calcium is low (2.00 mmol/L; reference 2.20–2.59 mmol/L) and phosphate is low" in body
+    assert "calcium is low (2.00 mmol/L; reference 2.20–2.60 mmol/L) and phosphate is low" in body
     assert "serum albumin" in body
 
 
@@ -324,8 +399,9 @@ def test_it_warns_when_calcium_looks_like_mg_in_mmol_mode_even_as_it_refuses_it(
 
 def test_the_page_cites_its_reference_ranges_and_keeps_one_h1(client, db):
     body = client.get("/reference/calculator/").content.decode()
-    assert "total serum calcium: 8.8–10.4 mg/dL (2.20–2.59 mmol/L)" in body
-    assert "serum phosphate (as phosphorus): 2.5–4.5 mg/dL (0.81–1.45 mmol/L)" in body
+    assert "total serum calcium: 8.8–10.4 mg/dL (2.20–2.60 mmol/L)" in body
+    assert "serum phosphate (reported as phosphorus): 2.5–4.5 mg/dL (0.81–1.46 mmol/L)" in body
+    assert "against the limits Merck prints in that unit, not against the other" in body
     assert "Merck Manual Professional Version" in body
     assert body.count("<h1") == 1
     assert 'id="calc-result" aria-live="polite"' in body

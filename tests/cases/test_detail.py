@@ -1,4 +1,5 @@
-"""The case page: opening it never writes; before the start it shows the presentation and a start button."""
+"""The case page: opening it never writes (but to give the learner's attempt a case question published since it was
+made, tests/cases/test_question_sync.py); before the start it shows the presentation and a start button."""
 
 import json
 import os
@@ -89,7 +90,7 @@ def test_it_marks_an_answered_case_question(learner_client, learner, case):
     question = case.questions.get()
     ResponseFactory(attempt=progress.attempt, question=question, choices=[question.choices.get(is_correct=True)])
     body = learner_client.get(case.get_absolute_url()).content.decode()
-    assert "Answered: correct." in body
+    assert "Answered: correct (sure)." in body
     assert f'href="/quizzes/attempts/{progress.attempt_id}/1/">See the feedback' in body
 
 

@@ -141,10 +141,12 @@ def test_an_exam_hides_feedback_until_the_end(learner_client, learner, own_bank)
         learner=learner, topics=[], size=5, mode="exam", question_ids=[q.pk for q in own_bank]
     )
     _, right, _ = _options(exam)
-    body = learner_client.post(
-        _url(exam, action="answer/"), {"choice": right[0].pk, "certainty": "sure"}, HTTP_HX_REQUEST="true"
-    ).content.decode()
-    assert "Answer recorded" in body and "Teaching point" not in body
+    answer = {"choice": right[0].pk, "certainty": "sure", "go": "next"}
+    response = learner_client.post(_url(exam, action="answer/"), answer)
+    assert response.status_code == 302 and response.url == _url(exam, 2)  # saved, and on to the next question
+    body = learner_client.get(_url(exam)).content.decode()
+    assert "Your saved answer is selected below" in body and "Teaching point" not in body
+    assert f'value="{right[0].pk}" id="choice-{right[0].pk}" checked' in body
     learner_client.post(f"/quizzes/attempts/{exam.pk}/finish/")
     results = learner_client.get(f"/quizzes/attempts/{exam.pk}/results/").content.decode()
     assert "Teaching point" in results and "Not answered" in results
@@ -157,7 +159,8 @@ def test_an_exam_past_its_time_limit_is_finished_and_refuses_answers(learner_cli
     Attempt.objects.filter(pk=exam.pk).update(deadline=timezone.now() - timedelta(minutes=1))
     _, right, _ = _options(exam)
     response = learner_client.post(_url(exam, action="answer/"), {"choice": right[0].pk, "certainty": "sure"})
-    assert response.status_code == 409
+    assert response.status_code == 302 and response.url == f"/quizzes/attempts/{exam.pk}/results/"
+    assert "Time is up: your exam was submitted" in learner_client.get(response.url).content.decode()
     exam.refresh_from_db()
     assert exam.is_finished
     page = learner_client.get(_url(exam)).content.decode()
@@ -250,7 +253,7 @@ def test_the_question_page_costs_a_constant_number_of_queries(learner_client, at
     with CaptureQueriesContext(connection) as answered:
         assert learner_client.get(_url(attempt)).status_code == 200
     assert len(unanswered) == 8, [q["sql"][:70] for q in unanswered]
-    assert len(answered) == 11, [q["sql"][:70] for q in answered]
+    assert len(answered) == 12, [q["sql"][:70] for q in answered]
 
 
 def test_an_htmx_answer_is_recorded_and_rendered_in_a_pinned_number_of_queries(learner_client, attempt):

@@ -154,7 +154,7 @@ def test_item_analysis_has_a_row_per_version(learner, other_learner, instructor_
     _answer(learner, question, key)
     _swap_key(question)
     _answer(other_learner, question, key)
-    body = instructor_client.get("/teach/").content.decode()
+    body = instructor_client.get("/teach/items/").content.decode()
     assert 'q-items</a> <span class="small text-body-secondary">version 1' in body
     assert 'q-items</a> <span class="small text-body-secondary">version 2' in body
 

@@ -1,4 +1,4 @@
-"""The instructors' dashboard: the cohort, the grade report and item analysis; closed to everyone but instructors."""
+"""The instructors' dashboard: the cohort, the grade report, the way to item analysis; instructors only."""
 
 import csv
 import io
@@ -62,12 +62,12 @@ def _answers(learner, count, right=True):
     services.attempt_finish(attempt=attempt)
 
 
-def test_the_teach_page_shows_learners_and_items(instructor_client, learner):
+def test_the_teach_page_shows_learners_and_links_the_item_analysis(instructor_client, learner):
     _answers(learner, 3)
     body = instructor_client.get("/teach/").content.decode()
-    assert "Learners (1)" in body and "learner" in body
-    assert "Item analysis" in body and "Facility" in body
-    assert 'href="/admin/quizzes/question/' in body
+    assert "Learners (1)" in body and "<td>learner</td>" in body
+    assert "Item analysis" in body and 'href="/teach/items/"' in body
+    assert 'href="/teach/grades.csv"' in body and 'href="/admin/"' in body
 
 
 def test_the_grade_report_is_a_csv_row_per_learner(instructor_client, learner, other_learner):
