@@ -39,7 +39,7 @@ def progress_retake(*, progress: CaseProgress, now: datetime | None = None) -> C
     The finished take stays as it was, for the learner's history, /progress/ and the teaching reports; its attempt is
     closed, so its answers no longer change. `progress` is the take the learner's page showed: a second click, or a
     stale tab, returns the take already started instead of a third; an unfinished take is simply returned."""
-    progress = CaseProgress.objects.select_for_update().select_related("attempt").get(pk=progress.pk)
+    progress = CaseProgress.objects.select_for_update(of=("self",)).select_related("attempt").get(pk=progress.pk)
     latest = CaseProgress.objects.select_related("attempt").current(learner=progress.learner_id, case=progress.case_id)
     if latest.pk != progress.pk or progress.completed is None:
         return latest
@@ -87,7 +87,7 @@ def progress_questions_sync(*, progress: CaseProgress) -> CaseProgress:
 
 @transaction.atomic
 def _questions_add(progress: CaseProgress) -> CaseProgress:
-    progress = CaseProgress.objects.select_for_update().select_related("attempt").get(pk=progress.pk)
+    progress = CaseProgress.objects.select_for_update(of=("self",)).select_related("attempt").get(pk=progress.pk)
     missing = list(_missing_questions(progress).order_by("stage__order", "pk").values_list("pk", flat=True))
     if not missing:
         return progress

@@ -36,8 +36,9 @@ def answerability_problems(kind: str, choices: list[dict], answer=None, toleranc
         return ["A body-map question needs at least one correct region."]
     if kind == "calculated":
         problems = []
-        if tolerance is None or tolerance < 0:
-            problems.append("A calculated question needs a tolerance of zero or more.")
+        if tolerance is None or tolerance <= 0:
+            # The answer is computed unrounded (2.5948... mmol/L): with no tolerance nobody could ever hit it.
+            problems.append("A calculated question needs a tolerance above zero.")
         if choices:
             problems.append("A calculated question has no options; remove them.")
         return problems

@@ -101,24 +101,33 @@ def problems(formula: str, variables) -> list[str]:
             continue
         try:
             low, high, places = _range(spec)
+            usable = low.is_finite() and high.is_finite() and 0 < low <= high and 0 <= places <= MAX_PLACES
         except (KeyError, TypeError, ValueError, InvalidOperation):
             found.append(f"The range of {{{name}}} needs numbers: a minimum, a maximum and the decimals (0-4).")
             continue
-        if not (0 < low <= high) or not 0 <= places <= MAX_PLACES:
+        if not usable:
             found.append(f"The range of {{{name}}} must run from a minimum above zero up to a maximum, 0-4 decimals.")
     return found
 
 
-def draw(variables: dict, rng: random.Random | None = None) -> dict[str, str]:
-    """One value per variable, uniformly within its range, at its decimals (as text, to store and show as drawn)."""
+def draw(variables: dict, rng: random.Random | None = None, formula: str | None = None) -> dict[str, str]:
+    """One value per variable (the formula's only, when it is given), uniformly within its range, at its decimals
+    (as text, to store and show as drawn)."""
     rng = rng or random.SystemRandom()
     values = {}
-    for name, spec in variables.items():
+    names = FORMULAS[formula].variables if formula in FORMULAS else tuple(variables)
+    for name in names:
+        spec = variables[name]
         low, high, places = _range(spec)
         step = Decimal(1).scaleb(-places)
         steps = int((high - low) / step)
         values[name] = str((low + step * rng.randint(0, steps)).quantize(step))
     return values
+
+
+def complete(formula: str, values: dict | None) -> bool:
+    """Whether these values are all the formula needs (an instructor may change the formula of a question in use)."""
+    return bool(values) and formula in FORMULAS and all(name in values for name in FORMULAS[formula].variables)
 
 
 def answer(formula: str, values: dict[str, str]) -> Decimal:

@@ -5,6 +5,7 @@ Views above the engine call these, so the form, its receipt and the htmx and pla
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from quizzes import services
 from quizzes.forms import ProblemReportForm
@@ -13,7 +14,8 @@ from quizzes.forms import ProblemReportForm
 def back_to(request: HttpRequest, fallback: str) -> HttpResponse:
     """Where a plain form post returns: its `next` field when that is a path on this site, else `fallback`."""
     target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return redirect(target if safe else fallback)
 
 
 def report_form_context(*, action: str, dom_id: str, form=None, received=None, next_url: str = "") -> dict:

@@ -363,8 +363,8 @@ def review_choice(learner, response: Response | None, card: ReviewCard | None = 
 def review_forecast(learner, days: int = 7, now=None) -> list[dict]:
     """How many questions fall due on each of the next `days` days (today counts what is due already), one query."""
     now = now or timezone.now()
-    today = now.date()
-    until = datetime.combine(today + timedelta(days=days), time.min, tzinfo=now.tzinfo)
+    today = timezone.localdate(now)  # the learner's own days (their time zone), as TruncDate counts them
+    until = timezone.make_aware(datetime.combine(today + timedelta(days=days), time.min))
     per_day = dict(
         ReviewCard.objects.filter(learner=learner, question__is_published=True, due__lt=until)
         .annotate(day=TruncDate("due"))

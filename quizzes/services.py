@@ -79,13 +79,18 @@ def attempt_start(
         deadline=now + timedelta(minutes=time_limit_minutes) if time_limit_minutes else None,
     )
     # A calculated question gets its own values in each attempt, so coming back to it means working it out again.
-    ranges = dict(Question.objects.filter(pk__in=question_ids, kind=Kind.CALCULATED).values_list("pk", "variables"))
+    ranges = {
+        pk: (formula, variables)
+        for pk, formula, variables in Question.objects.filter(pk__in=question_ids, kind=Kind.CALCULATED).values_list(
+            "pk", "formula", "variables"
+        )
+    }
     AttemptQuestion.objects.bulk_create(
         AttemptQuestion(
             attempt=attempt,
             question_id=pk,
             position=i,
-            values=calculated.draw(ranges[pk]) if pk in ranges else None,
+            values=calculated.draw(ranges[pk][1], formula=ranges[pk][0]) if pk in ranges else None,
         )
         for i, pk in enumerate(question_ids, 1)
     )
@@ -97,9 +102,13 @@ def slot_values(slot: AttemptQuestion, question: Question) -> dict | None:
     added to a case after it started, or made calculated since."""
     if question.kind != Kind.CALCULATED:
         return None
-    if not slot.values:
-        slot.values = calculated.draw(question.variables)
-        AttemptQuestion.objects.filter(pk=slot.pk, values__isnull=True).update(values=slot.values)
+    if not calculated.complete(question.formula, slot.values):
+        # None yet, or drawn for a formula the instructor has since changed: draw for the formula as it is now.
+        stale = slot.values
+        slot.values = calculated.draw(question.variables, formula=question.formula)
+        rows = AttemptQuestion.objects.filter(pk=slot.pk)
+        rows = rows.filter(values__isnull=True) if stale is None else rows.filter(values=stale)
+        rows.update(values=slot.values)
         slot.refresh_from_db(fields=["values"])
     return slot.values
 

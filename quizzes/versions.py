@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from calcinosis.markup import render_markdown
+from quizzes import calculated
 
 
 def _number(value) -> str | None:
@@ -152,9 +153,7 @@ def in_display_order(options: list, *, kind: str, seed: str) -> list:
 
 def with_values(shown: Shown, values: dict | None) -> Shown:
     """A calculated question as this attempt asks it: its stem with the values drawn, its answer and working."""
-    from quizzes import calculated
-
-    if shown.formula and values:
+    if calculated.complete(shown.formula, values):
         shown.stem_html = calculated.fill(shown.stem_html, values)
         shown.answer = calculated.shown_answer(shown.formula, values)
         shown.working = f"{calculated.working(shown.formula, values)} = {shown.answer}"

@@ -122,6 +122,9 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if elsewhere := _owned_elsewhere(attempt):
         return elsewhere
+    if not attempt.is_finished:  # a running exam must not become a tutor quiz with its answers shown
+        messages.info(request, "Finish the quiz first; then its questions can be retried.")
+        return redirect("quizzes:attempt", pk=attempt.pk)
     which = request.POST.get("which")
     if which not in RETRY_CHOICES:
         return HttpResponseBadRequest("Say which questions to retry: incorrect or flagged.")
@@ -219,6 +222,11 @@ def answer(request: HttpRequest, pk: int, position: int) -> HttpResponse:
                     return redirect("quizzes:results", pk=attempt.pk)
                 error, status = services.TIME_UP, 409
                 attempt.refresh_from_db(fields=["finished"])
+            elif attempt.mode == Attempt.Mode.EXAM and not (recorded.created or recorded.changed):
+                # Submitted in another tab meanwhile: nothing was saved, and the learner is told so.
+                messages.warning(request, "This exam has been submitted, so its answers can no longer change.")
+                url = reverse("quizzes:results", args=[attempt.pk])
+                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
             elif attempt.mode == Attempt.Mode.EXAM:
                 return _after_exam_save(request, attempt, position, changed=recorded.changed)
             elif not request.htmx:

@@ -78,9 +78,38 @@
     digits = "";
   }
   document.addEventListener("submit", flushDigits, true);
+  // Single-key shortcuts can be switched off (WCAG 2.1.4), with the switch in the lab tools' windows (labs.js):
+  // one setting for every single-key shortcut of the page, remembered in this browser.
+  function singleKeysOn() {
+    try {
+      return window.localStorage.getItem("lab-tools-shortcuts") !== "off";
+    } catch (error) {
+      return true;
+    }
+  }
+
+  // An exam's answer form (saved and changeable until submitted): a choice not yet saved is not lost unnoticed.
+  var examDirty = false;
+  function examForm() { return document.querySelector(".answer-form[data-exam]"); }
+  function markDirty(event) {
+    var form = examForm();
+    if (form && form.contains(event.target)) examDirty = true;
+  }
+  document.addEventListener("change", markDirty);
+  document.addEventListener("input", markDirty);
+  document.addEventListener("submit", function (event) {
+    if (event.target === examForm()) examDirty = false;
+  }, true);
+  window.addEventListener("beforeunload", function (event) {
+    if (!examDirty) return;
+    event.preventDefault();
+    event.returnValue = "";  // the browser asks whether to leave with the answer unsaved
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || typing(document.activeElement)) return;
     if (document.querySelector("dialog[open]")) return;
+    if (event.key !== "Enter" && !singleKeysOn()) return;
     if (!/^[0-9]$/.test(event.key)) flushDigits();
     var form = document.querySelector(".answer-form");
     var onChoice = document.activeElement && ["radio", "checkbox"].includes(document.activeElement.type);
@@ -117,7 +146,8 @@
       return;
     }
     if ((key === "n" && event.key.length === 1) || (event.key === "ArrowRight" && !onChoice)) {
-      if (clickShortcut(["next", "skip"])) event.preventDefault();
+      // In an exam, N saves a changed answer and goes on; unchanged, it just goes on.
+      if (clickShortcut(examDirty ? ["save-next", "next", "skip"] : ["next", "skip"])) event.preventDefault();
       return;
     }
     if ((key === "p" && event.key.length === 1) || (event.key === "ArrowLeft" && !onChoice)) {
@@ -182,6 +212,13 @@
       box.classList.toggle("is-urgent", left <= 60);
       if (left <= 300 && left > 60 && !said.five) { said.five = true; alertArea.textContent = "5 minutes left."; }
       if (left <= 60 && left > 0 && !said.one) { said.one = true; alertArea.textContent = "1 minute left."; }
+      var form = examForm();
+      if (left <= 5 && examDirty && form) {
+        // A choice made but not saved is saved now, before the deadline, rather than lost with it.
+        examDirty = false;
+        form.requestSubmit(form.querySelector('button[name="go"][value="stay"]'));
+        return;
+      }
       if (Date.now() - started >= (total + 1) * 1000) {
         alertArea.textContent = "Time is up.";
         window.location.assign(box.dataset.expireUrl);

@@ -91,3 +91,22 @@ def test_the_countdown_runs_warns_and_hands_the_exam_in_at_zero(page, learner):
     expect(page.get_by_role("heading", level=1)).to_have_text("Results", timeout=15_000)
     expect(page.get_by_text("Time is up: your exam was submitted")).to_be_visible()
     assert Attempt.objects.get(pk=attempt.pk).is_finished
+
+
+def test_n_saves_a_changed_answer_and_skips_an_untouched_question(page, learner):
+    log_in(page, learner.username)
+    _start_exam(page, size=3)
+    page.keyboard.press("n")  # nothing chosen: just on to the next question, nothing refused
+    expect(page.get_by_role("heading", name="Question 2 of 3")).to_be_visible()
+    expect(page.locator(".alert-danger")).to_have_count(0)
+    page.wait_for_load_state("load")
+    if page.locator("#id_value").count():
+        page.locator("#id_value").fill("5")
+        page.locator("body").click()
+    else:
+        page.keyboard.press("1")
+        page.keyboard.press("s")
+    page.keyboard.press("n")  # a choice made: N saves it on the way
+    expect(page.get_by_role("heading", name="Question 3 of 3")).to_be_visible()
+    expect(page.get_by_text("Answer to question 2 saved.")).to_be_visible()
+    assert Response.objects.filter(attempt__learner=learner).count() == 1

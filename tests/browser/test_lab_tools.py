@@ -105,7 +105,7 @@ def test_l_and_c_open_the_dialogs_and_can_be_switched_off(page, question_url):
     page.locator("body").press("c")
     calc = page.get_by_role("dialog", name="Calcium × phosphate calculator")
     expect(calc).to_be_visible()
-    calc.get_by_label("Single-key shortcuts (L and C)").uncheck()
+    calc.get_by_label("Single-key shortcuts (L, C and the quiz keys)").uncheck()
     page.keyboard.press("Escape")
     page.locator("body").press("l")
     expect(labs).to_be_hidden()

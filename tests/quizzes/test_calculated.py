@@ -137,3 +137,25 @@ def test_the_calculator_stays_closed_on_a_calculated_question_until_it_is_answer
     other = Question.objects.filter(kind="single").first()
     tutor = _start(learner, other)
     assert 'id="lab-calc-dialog"' in learner_client.get(f"/quizzes/attempts/{tutor.pk}/1/").content.decode()
+
+
+def test_a_formula_changed_while_attempts_are_open_draws_anew_instead_of_failing(learner, learner_client):
+    question = Question.objects.get(slug="laboratory-calculated-calcium-to-si")
+    attempt = _start(learner, question)
+    question.formula = "ca_x_p_mg_dl"
+    question.variables = {"calcium": {"min": "8.4", "max": "10.8", "places": 1}, "phosphate": {"min": "5", "max": "9"}}
+    question.save()
+    page = learner_client.get(f"/quizzes/attempts/{attempt.pk}/1/")
+    assert page.status_code == 200
+    assert set(AttemptQuestion.objects.get(attempt=attempt).values) == {"calcium", "phosphate"}
+
+
+def test_extra_keys_in_the_ranges_are_ignored_and_a_zero_tolerance_is_refused(learner):
+    question = Question.objects.get(slug=PRODUCT)
+    question.variables = {**question.variables, "note": "from the lab"}
+    question.save()
+    attempt = _start(learner, question)
+    assert set(AttemptQuestion.objects.get(attempt=attempt).values) == {"calcium", "phosphate"}
+    question.tolerance = 0
+    assert "A calculated question needs a tolerance above zero." in question.answerability_problems([])
+    assert calculated.problems("calcium_mmol_l_from_mg_dl", {"calcium": {"min": "NaN", "max": "9", "places": 1}})

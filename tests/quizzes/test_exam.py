@@ -146,3 +146,23 @@ def test_at_the_deadline_the_attempt_page_submits_and_shows_the_results_with_a_n
     assert response.redirect_chain[-1][0] == f"/quizzes/attempts/{timed.pk}/results/"
     assert "Time is up: your exam was submitted" in response.content.decode()
     assert Attempt.objects.get(pk=timed.pk).is_finished
+
+
+def test_an_answer_sent_after_the_exam_was_submitted_elsewhere_is_not_called_saved(learner_client, exam):
+    right, wrong = _options(exam)
+    learner_client.post(
+        _url(exam, action="answer/"), {"choice": wrong[0].pk, "certainty": "sure", "go": "stay"}, follow=True
+    )
+    services.attempt_finish(attempt=exam)  # submitted in another tab
+    response = learner_client.post(
+        _url(exam, action="answer/"), {"choice": right[0].pk, "certainty": "sure", "go": "stay"}, follow=True
+    )
+    body = response.content.decode()
+    assert "has been submitted, so its answers can no longer change" in body and "saved." not in body
+    assert exam.responses.get().score == 0
+
+
+def test_a_running_exam_cannot_be_turned_into_a_retry(learner_client, exam):
+    response = learner_client.post(f"/quizzes/attempts/{exam.pk}/retry/", {"which": "incorrect"})
+    assert response.url == f"/quizzes/attempts/{exam.pk}/"
+    assert Attempt.objects.count() == 1

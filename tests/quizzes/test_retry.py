@@ -82,3 +82,10 @@ def test_a_section_without_questions_says_so(learner_client):
 
 def test_an_unknown_section_is_a_404(learner_client):
     assert learner_client.post("/quizzes/start/section/no-such-section/").status_code == 404
+
+
+def test_only_a_path_on_this_site_is_a_way_back(learner_client, learner, own_bank):
+    attempt = _finished(learner, own_bank, right_positions={1, 2})
+    _, response = attempt, attempt.responses.first()
+    rated = learner_client.post(f"/review/answers/{response.pk}/rate/", {"rating": "3", "next": "/\\evil.example"})
+    assert rated.status_code in (302, 409) and "evil.example" not in rated.get("Location", "")

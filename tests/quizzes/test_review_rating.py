@@ -110,3 +110,15 @@ def test_the_review_page_forecasts_the_week(learner, learner_client, own_bank):
     assert [d["n"] for d in forecast] == [1, 1, 1, 0, 0, 0, 0] and forecast[0]["label"] == "Today"
     body = learner_client.get("/review/").content.decode()
     assert "Due in the next 7 days" in body and "<td>Today</td><td>1</td>" in body
+
+
+def test_the_forecast_counts_the_learners_own_days(learner, own_bank):
+    from zoneinfo import ZoneInfo
+
+    _answer(learner, own_bank[0])
+    tokyo = ZoneInfo("Asia/Tokyo")
+    evening_utc = timezone.now().replace(hour=20, minute=0, second=0, microsecond=0)  # 05:00 next day in Tokyo
+    ReviewCard.objects.filter(learner=learner).update(due=evening_utc + timedelta(hours=1))  # 06:00 in Tokyo
+    with timezone.override(tokyo):
+        forecast = selectors.review_forecast(learner, now=evening_utc)
+    assert forecast[0]["n"] == 1  # due later today, Tokyo time
