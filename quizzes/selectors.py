@@ -168,23 +168,22 @@ def type_confusion(learner) -> dict:
     for source in hooks.type_confusion_sources:
         for right, chosen, n in source(learner):
             counts[(right, chosen)] += n
+    return confusion_matrix(counts)
+
+
+def confusion_matrix(counts: Counter) -> dict:
+    """(right type, chosen type) -> answers, as templates/quizzes/_confusion.html reads it: every type's row and
+    cells, and the three most frequent mix-ups for the sentence above the matrix (one query, for the types)."""
     types = list(CalcinosisType.objects.only("pk", "name", "slug"))
     rows = []
     for right in types:
-        cells = [{"chosen": chosen, "n": counts.get((right.pk, chosen.pk), 0)} for chosen in types]
-        total = sum(cell["n"] for cell in cells)
-        for cell in cells:
-            cell["diagonal"] = cell["chosen"].pk == right.pk
-        rows.append({"type": right, "cells": cells, "total": total})
-    confusions = sorted(
-        (
-            (n, right, chosen)
-            for (right, chosen), n in counts.items()
-            if right != chosen  # the most frequent mix-ups, for a sentence above the matrix
-        ),
-        reverse=True,
-    )
+        cells = [
+            {"chosen": chosen, "n": counts.get((right.pk, chosen.pk), 0), "diagonal": chosen.pk == right.pk}
+            for chosen in types
+        ]
+        rows.append({"type": right, "cells": cells, "total": sum(cell["n"] for cell in cells)})
     names = {t.pk: t.name for t in types}
+    confusions = sorted(((n, r, c) for (r, c), n in counts.items() if r != c), reverse=True)
     top = [{"n": n, "right": names[r], "chosen": names[c]} for n, r, c in confusions[:3]]
     return {"types": types, "rows": rows, "top": top, "any": bool(counts)}
 

@@ -15,7 +15,6 @@ from django.db.models import Avg, Count, F, FloatField, Max, Prefetch, Q, QueryS
 from django.db.models.functions import Cast
 
 from calcinosis.authoring import instructors_q
-from calcinosis.models import CalcinosisType
 from cases.models import CaseProgress, Commitment
 from quizzes import hooks, versions
 from quizzes.models import (
@@ -29,7 +28,7 @@ from quizzes.models import (
     QuestionVersion,
     Response,
 )
-from quizzes.selectors import topic_accuracy
+from quizzes.selectors import confusion_matrix, topic_accuracy
 from teach import itemstats
 from teach.models import ItemAnalysis
 
@@ -253,23 +252,7 @@ def cohort_type_confusion() -> dict:
     for source in hooks.type_confusion_sources:
         for right_type, chosen, n in source(None):
             counts[(right_type, chosen)] += n
-    return _confusion_matrix(counts)
-
-
-def _confusion_matrix(counts: Counter) -> dict:
-    """The matrix as templates/quizzes/_confusion.html reads it (the same shape as quizzes.selectors.type_confusion)."""
-    types = list(CalcinosisType.objects.only("pk", "name", "slug"))
-    rows = []
-    for right in types:
-        cells = [
-            {"chosen": chosen, "n": counts.get((right.pk, chosen.pk), 0), "diagonal": chosen.pk == right.pk}
-            for chosen in types
-        ]
-        rows.append({"type": right, "cells": cells, "total": sum(cell["n"] for cell in cells)})
-    names = {t.pk: t.name for t in types}
-    confusions = sorted(((n, r, c) for (r, c), n in counts.items() if r != c), reverse=True)
-    top = [{"n": n, "right": names[r], "chosen": names[c]} for n, r, c in confusions[:3]]
-    return {"types": types, "rows": rows, "top": top, "any": bool(counts)}
+    return confusion_matrix(counts)
 
 
 # Item analysis
