@@ -6,7 +6,9 @@ from django.http import HttpRequest
 
 
 class SignupForm(UserCreationForm):
-    email = forms.EmailField(required=False, help_text="Optional. Only used if you ask us to contact you.")
+    email = forms.EmailField(
+        required=False, help_text="Optional. Only used to send you a link if you forget your password."
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User
