@@ -96,3 +96,18 @@ def log_in(page, username: str) -> None:
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def commit_decision(page) -> None:
+    """Commit at the open decision point of a case page, as a learner would: the first options, sure."""
+    form = page.locator(".decision-form")
+    if form.locator("select").count():
+        options = form.locator("select").first.locator("option")
+        values = [options.nth(i).get_attribute("value") for i in range(1, 4)]
+        for select, value in zip(("Most likely", "Second", "Third"), values, strict=True):
+            form.get_by_label(select).select_option(value)
+    else:
+        form.locator("input[name=first]").first.check()
+    form.get_by_label("Sure", exact=True).check()
+    form.get_by_role("button", name="Commit").click()
+    expect(page.locator(".decision-form")).to_have_count(0)  # swapped for the committed stage

@@ -6,8 +6,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case, CaseProgress
 from quizzes.models import Response
-from tests.browser.conftest import DESKTOP, axe_violations, log_in, screenshot
-from tests.browser.test_cases import _commit_here
+from tests.browser.conftest import DESKTOP, axe_violations, commit_decision, log_in, screenshot
 from tests.factories import UserFactory
 
 PHONE_390 = {"width": 390, "height": 844}
@@ -16,7 +15,7 @@ PHONE_390 = {"width": 390, "height": 844}
 def _step(page) -> None:
     """One step on: commit at an open decision, else reveal the next stage (or start)."""
     if page.locator(".decision-form").count():
-        _commit_here(page)
+        commit_decision(page)
         return
     shown = page.locator(".case-stage").count()
     page.get_by_role("button", name=re.compile("^(Start: r|R)eveal the")).click()
@@ -140,7 +139,7 @@ def test_without_javascript_a_case_question_is_still_answered(browser, live_serv
     page.goto(case.get_absolute_url())
     while not page.locator(".case-answer-form").count():
         if page.locator(".decision-form").count():
-            _commit_here(page)
+            commit_decision(page)
         else:
             page.get_by_role("button", name=re.compile("^(Start: r|R)eveal the")).click()
     form = page.locator(".case-answer-form").first

@@ -7,23 +7,9 @@ from playwright.sync_api import expect
 
 from cases.models import Case, CaseProgress, Commitment
 from quizzes.models import Response
-from tests.browser.conftest import PHONE, axe_violations, log_in, screenshot
+from tests.browser.conftest import PHONE, axe_violations, commit_decision, log_in, screenshot
 from tests.every_page import case_pages
 from tests.factories import UserFactory
-
-
-def _commit_here(page):
-    form = page.locator(".decision-form")
-    if form.locator("select").count():
-        options = form.locator("select").first.locator("option")
-        values = [options.nth(i).get_attribute("value") for i in range(1, 4)]
-        for select, value in zip(("Most likely", "Second", "Third"), values, strict=True):
-            form.get_by_label(select).select_option(value)
-    else:
-        form.locator("input[name=first]").first.check()
-    form.get_by_label("Sure", exact=True).check()
-    form.get_by_role("button", name="Commit").click()
-    expect(page.locator(".decision-form")).to_have_count(0)  # swapped for the committed stage
 
 
 def test_a_learner_works_through_a_case(page):
@@ -48,7 +34,7 @@ def test_a_learner_works_through_a_case(page):
         assert page.url == url  # swapped in place
         if stage.decision:
             expect(page.get_by_role("button", name=re.compile("^Reveal the"))).to_have_count(0)
-            _commit_here(page)
+            commit_decision(page)
             expect(page.locator(f"#stage-{stage.order}")).to_contain_text("You committed to:")
             committed = True
         if committed and stage.order >= 2:
@@ -60,7 +46,7 @@ def test_a_learner_works_through_a_case(page):
     reveal = page.get_by_role("button", name=re.compile("^Reveal the"))
     while not page.locator(".case-answer-form").count():
         if page.locator(".decision-form").count():
-            _commit_here(page)
+            commit_decision(page)
             continue
         shown = page.locator(".case-stage").count()
         reveal.click()
