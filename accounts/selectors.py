@@ -2,18 +2,20 @@
 
 from django.db.models import Prefetch
 
+from accounts.models import Preferences
 from cases.models import CaseProgress, Commitment, Hypothesis
 from quizzes.models import Attempt, Flag, Note, ProblemReport, Response, ReviewCard
 
 
 def learner_data(*, learner) -> dict:
-    """All of one learner's own data, and nothing of anyone else's; a fixed number of queries (11), however long
+    """All of one learner's own data, and nothing of anyone else's; a fixed number of queries (12), however long
     the history."""
     return {
         "profile": {
             "username": learner.get_username(),
             "email": learner.email,
             "joined": learner.date_joined,
+            "time_zone": Preferences.objects.filter(user=learner).values_list("time_zone", flat=True).first() or "",
         },
         "answers": _answers(learner),
         "attempts": list(

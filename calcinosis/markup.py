@@ -1,5 +1,7 @@
 """Markdown written by instructors, turned into HTML that cannot carry script to a learner."""
 
+import html
+import re
 from typing import ClassVar
 
 import markdown
@@ -52,11 +54,13 @@ _ATTRIBUTES = {
 
 
 # Ids the page itself relies on (skip link, htmx targets, live regions); authored text may not take them.
-RESERVED_IDS = frozenset({"main", "main-nav", "question-card", "quiz-status", "feedback", "case-stages", "calc-result"})
+RESERVED_IDS = frozenset({"main", "main-nav", "quiz-status", "case-stages", "calc-result"})
+# A question's card and its parts are named by the question's position: question-card-3, feedback-3.
+RESERVED_ID_PATTERN = re.compile(r"(question-card|question-heading|feedback)-\d+")
 
 
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
-    if attribute == "id" and value in RESERVED_IDS:
+    if attribute == "id" and (value in RESERVED_IDS or RESERVED_ID_PATTERN.fullmatch(value)):
         return None
     return value
 
@@ -73,6 +77,15 @@ def render_markdown(text: str) -> str:
     )
     # Bootstrap styles tables by class; the class is added after cleaning so authors cannot set classes.
     return clean.replace("<table>", '<table class="table table-sm table-bordered">')
+
+
+_HEADING = re.compile(r'<h([2-4]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def headings(rendered: str) -> dict[str, str]:
+    """The linkable headings of rendered Markdown, in page order: {id: text}."""
+    return {m[2]: html.unescape(_TAG.sub("", m[3])).strip() for m in _HEADING.finditer(rendered)}
 
 
 class RendersMarkdown(models.Model):

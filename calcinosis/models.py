@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from calcinosis.markup import RendersMarkdown
+from calcinosis.markup import RendersMarkdown, headings
 
 # Paths under /reference/ that belong to views, not to sections.
 RESERVED_SLUGS = frozenset({"search", "calculator", "labs"})
@@ -50,6 +50,10 @@ class Section(RendersMarkdown):
 
     def get_absolute_url(self) -> str:
         return reverse("reference:section", args=[self.slug])
+
+    def headings(self) -> dict[str, str]:
+        """The page's headings a link can land on: {id: text}, in page order."""
+        return headings(self.body_html)
 
 
 class KnowledgeRow(models.Model):

@@ -3,11 +3,11 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from cases.models import Case, CaseProgress, Commitment, Hypothesis, Stage, hypotheses, offered_hypotheses
 from cases.reasoning import path_summary
-from quizzes import bodymap, versions
+from quizzes import bodymap, calculated, versions
 from quizzes.models import AttemptQuestion, Choice, Kind, Question, Response
 
 
@@ -70,7 +70,7 @@ def _percent(scores: list[Decimal]) -> int | None:
 
 
 # Asked inside the case page; a calculated question (its values drawn for each attempt) opens on its own page.
-INLINE_KINDS = {Kind.SINGLE, Kind.MULTIPLE, Kind.BODYMAP, Kind.NUMERIC}
+INLINE_KINDS = {Kind.SINGLE, Kind.MULTIPLE, Kind.BODYMAP, Kind.NUMERIC, Kind.CALCULATED}
 
 
 @dataclass
@@ -80,11 +80,24 @@ class CaseQuestion:
     response: Response | None
     options: list = field(default_factory=list)  # not retired, in the order the question page shows them
     regions: list = field(default_factory=list)  # a body map's regions on the figure (quizzes.bodymap.regions)
+    values: dict | None = None  # a calculated question's values drawn for this attempt
+
+    @property
+    def stem_html(self) -> str:
+        """The stem as this learner is asked it: a calculated question's with the values drawn for the attempt."""
+        if self.question.kind == Kind.CALCULATED and calculated.complete(self.question.formula, self.values):
+            return calculated.fill(self.question.stem_html, self.values)
+        return self.question.stem_html
 
     @property
     def inline(self) -> bool:
-        """Answered in the case page, beside the vignette (posted to the quiz engine, its feedback swapped in)."""
-        return self.position is not None and self.question.kind in INLINE_KINDS
+        """Answered in the case page, beside the vignette (posted to the quiz engine, its feedback swapped in).
+
+        A calculated question whose values are not drawn yet (added to the case, or made calculated, since the
+        attempt began) opens on its own page, which draws them."""
+        if self.position is None or self.question.kind not in INLINE_KINDS:
+            return False
+        return self.question.kind != Kind.CALCULATED or calculated.complete(self.question.formula, self.values)
 
 
 @dataclass
@@ -168,9 +181,11 @@ def _case_questions(
 ) -> tuple[dict[int, list[CaseQuestion]], int]:
     """Stage id -> the published case questions on the revealed stages, in the attempt's order, with their place,
     their options and the answer if any; and how many places the attempt has."""
-    slots, answered, attempt = {}, {}, progress.attempt_id
+    slots, values, answered, attempt = {}, {}, {}, progress.attempt_id
     if attempt:
-        slots = dict(AttemptQuestion.objects.filter(attempt_id=attempt).values_list("question_id", "position"))
+        rows = AttemptQuestion.objects.filter(attempt_id=attempt).values_list("question_id", "position", "values")
+        for question_id, position, drawn in rows:
+            slots[question_id], values[question_id] = position, drawn
         answered = {r.question_id: r for r in Response.objects.filter(attempt_id=attempt)}
     live = Prefetch("choices", queryset=Choice.objects.filter(is_retired=False).select_related("site"))
     questions = {}
@@ -186,6 +201,7 @@ def _case_questions(
                 response=answered.get(question.pk),
                 options=options,
                 regions=bodymap.regions(options, set(), False) if question.kind == Kind.BODYMAP else [],
+                values=values.get(question.pk),
             )
         )
     for row in questions.values():
@@ -210,9 +226,12 @@ def next_case(*, learner, case: Case) -> Case | None:
 def decision_confusion(learner) -> list[tuple[int, int, int]]:
     """(expert's type, learner's leading type, count) over committed decisions where both are types.
 
-    For one learner, or every learner when learner is None; feeds the type confusion matrix on /progress/ and /teach/.
+    For one learner, a cohort (a QuerySet of users) or every learner when learner is None; feeds the type confusion
+    matrix on /progress/ and /teach/.
     """
     leading = Hypothesis.objects.filter(rank=1, ctype__isnull=False, commitment__stage__expert_type__isnull=False)
-    if learner is not None:
+    if isinstance(learner, QuerySet):
+        leading = leading.filter(commitment__progress__learner__in=learner.values("pk"))
+    elif learner is not None:
         leading = leading.filter(commitment__progress__learner=learner)
     return list(leading.values_list("commitment__stage__expert_type", "ctype").annotate(n=Count("pk")))

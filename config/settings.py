@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pages.middleware.HtmxLoginRedirectMiddleware",
-    "pages.middleware.LearnerTimezoneMiddleware",
+    "accounts.middleware.LearnerTimezoneMiddleware",
     # Axes last: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]

@@ -32,6 +32,7 @@ from cases.reasoning import decision_score
 from quizzes import scoring, versions
 from quizzes.models import Attempt, AttemptQuestion, Flag, Kind, Note, Question, Response, ReviewCard
 from quizzes.services import MAX_QUESTIONS, SCHEDULER
+from teach.models import Cohort
 
 PREFIX = "pop-"
 DOMAIN = "populate.invalid"
@@ -43,6 +44,9 @@ HISTORY_DAYS = 180
 
 class PopulationError(Exception):
     """A request the command turns into a CommandError."""
+
+
+COHORT = "Populated cohort"
 
 
 def learner_name(i: int) -> str:
@@ -64,6 +68,7 @@ def population_delete() -> int:
     accounts = population_accounts()
     count = accounts.count()
     accounts.delete()
+    Cohort.objects.filter(name=COHORT).delete()
     return count
 
 
@@ -415,6 +420,12 @@ def _accounts(learners: int, password: str | None) -> tuple[list[int], list[int]
         saved = {u.username: u.pk for u in population_accounts()}
         group = Group.objects.get(name=GROUP)
         group.user_set.add(*[saved[u.username] for u in teacher_rows])
+        # One cohort, taught by every instructor, holds every learner: an instructor sees their own cohorts only.
+        cohort = Cohort.objects.create(name=COHORT)
+        cohort.instructors.add(*[saved[u.username] for u in teacher_rows])
+        Member = Cohort.learners.through
+        members = [Member(cohort=cohort, user_id=saved[u.username]) for u in learner_rows]
+        Member.objects.bulk_create(members, batch_size=2000)
     return [saved[u.username] for u in learner_rows], [saved[u.username] for u in teacher_rows]
 
 

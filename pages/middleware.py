@@ -1,12 +1,10 @@
 """Site-wide request handling that belongs to no one app."""
 
 from urllib.parse import urlencode, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
-from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
 
@@ -28,34 +26,3 @@ class HtmxLoginRedirectMiddleware:
             return response
         back = request.htmx.current_url_abs_path or "/"
         return HttpResponseClientRedirect(f"{login}?{urlencode({'next': back})}")
-
-
-TIMEZONE_COOKIE = "tz"
-
-
-class LearnerTimezoneMiddleware:
-    """Dates and times in the learner's own time zone: the browser's, which the site's script stores in a cookie
-    (an IANA name such as Europe/Berlin). Without it, or with a name that is not a time zone, times stay in UTC."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        zone = _zone(request.COOKIES.get(TIMEZONE_COOKIE, ""))
-        if zone is None:
-            timezone.deactivate()
-        else:
-            timezone.activate(zone)
-        try:
-            return self.get_response(request)
-        finally:
-            timezone.deactivate()
-
-
-def _zone(name: str) -> ZoneInfo | None:
-    if not name or len(name) > 64 or not all(c.isalnum() or c in "/_+-" for c in name):
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None

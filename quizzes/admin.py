@@ -71,7 +71,7 @@ class QuestionAdmin(admin.ModelAdmin):
     filter_horizontal = ["types", "conditions", "sites", "differentials"]
     inlines = [ChoiceInline, QuestionVersionInline]
     fieldsets = [
-        (None, {"fields": ["slug", "topic", "kind", "stem", "teaching_point", "section", "is_published"]}),
+        (None, {"fields": ["slug", "topic", "kind", "stem", "teaching_point", "section", "anchor", "is_published"]}),
         ("Numeric answer", {"fields": ["answer", "tolerance", "unit"], "classes": ["collapse"]}),
         (
             "Calculated answer",

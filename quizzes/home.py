@@ -92,7 +92,7 @@ def activity(request: HttpRequest) -> dict:
 
 
 def answers_per_day(learner, today: date) -> dict[date, int]:
-    """The learner's answers per day (in the site's time zone) over the window ending today (one query)."""
+    """The learner's answers per day, in their own time zone (the active one), over the window to today (one query)."""
     first = today - timedelta(days=STREAK_WINDOW_DAYS - 1)
     since = timezone.make_aware(datetime.combine(first, time.min))
     rows = (

@@ -6,7 +6,8 @@ The engine never imports those apps (calcinosis <- quizzes <- cases <- teach); t
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-# Each source returns (right type id, chosen type id, count) for one learner, or for everyone when learner is None:
+# Each source returns (right type id, chosen type id, count) for one learner, a cohort (a QuerySet of users), or for
+# everyone when learner is None:
 # e.g. the cases app's type decisions, so the type confusion matrix counts what learners committed to in cases too.
 TypeConfusionSource = Callable[[object | None], Iterable[tuple[int, int, int]]]
 type_confusion_sources: list[TypeConfusionSource] = []
@@ -42,3 +43,9 @@ attempt_policies: dict[str, AttemptPolicy] = {}
 
 def policy_for(attempt) -> AttemptPolicy | None:
     return attempt_policies.get(attempt.mode)
+
+
+# Panels the apps above add to a learner's progress page: each takes the request and returns None or
+# {"template": ..., "context": {...}} (the teach app's "join a cohort").
+ProgressPanel = Callable[[object], dict | None]
+progress_panels: list[ProgressPanel] = []

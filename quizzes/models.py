@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, ProtectedError, Subquery
 from django.db.models.signals import pre_delete
@@ -82,6 +83,12 @@ class Question(RendersMarkdown):
     section = models.ForeignKey(
         Section, on_delete=models.SET_NULL, null=True, blank=True, help_text="The reference page that teaches it."
     )
+    anchor = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The heading of that page that teaches it, by its id (the part after # in the heading's link, "
+        "e.g. skin-biopsy): the feedback's link lands there. Empty: the top of the page.",
+    )
     types = models.ManyToManyField(CalcinosisType, blank=True, related_name="questions")
     conditions = models.ManyToManyField(Condition, blank=True, related_name="questions")
     sites = models.ManyToManyField(BodySite, blank=True, related_name="questions")
@@ -130,6 +137,29 @@ class Question(RendersMarkdown):
 
     def __str__(self) -> str:
         return self.slug
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.anchor:
+            return
+        if self.section is None:
+            raise ValidationError({"anchor": "A heading needs its page: choose the section first."})
+        headings = self.section.headings()
+        if self.anchor not in headings:
+            listed = "; ".join(f"{anchor} ({text})" for anchor, text in headings.items()) or "none"
+            missing = f"“{self.section.title}” has no heading with the id “{self.anchor}”."
+            raise ValidationError({"anchor": f"{missing} Its headings: {listed}."})
+
+    def reading(self) -> tuple[str, str] | None:
+        """Where the feedback sends the learner to read more: (url, what to call it), or None without a section.
+
+        A heading since renamed or removed falls back to the top of the page, never to a link that lands nowhere."""
+        if self.section is None:
+            return None
+        heading = self.section.headings().get(self.anchor) if self.anchor else None
+        if heading is None:
+            return self.section.get_absolute_url(), self.section.title
+        return f"{self.section.get_absolute_url()}#{self.anchor}", f"{self.section.title}: {heading}"
 
     @property
     def takes_number(self) -> bool:

@@ -389,7 +389,8 @@ def question_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def progress(request: HttpRequest) -> HttpResponse:
-    return render(request, "quizzes/progress.html", selectors.learner_progress(request.user))
+    panels = [panel for source in hooks.progress_panels if (panel := source(request))]
+    return render(request, "quizzes/progress.html", selectors.learner_progress(request.user) | {"panels": panels})
 
 
 @login_required

@@ -1,7 +1,9 @@
-"""What the instructors' pages keep: the item analysis as last calculated."""
+"""What the instructors' pages keep: their cohorts, and the item analysis as last calculated."""
 
+import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -40,3 +42,54 @@ class ItemAnalysis(models.Model):
 
     def is_stale(self, now=None) -> bool:
         return (now or timezone.now()) - self.calculated > self.MAX_AGE
+
+
+def new_join_code() -> str:
+    """Eight letters and digits a learner can type from a slide (no 0/O or 1/I/L to misread), shown as ABCD-2345."""
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(8))
+
+
+JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class CohortQuerySet(models.QuerySet):
+    def taught_by(self, user) -> "CohortQuerySet":
+        """The cohorts an instructor may see: their own; a superuser, who runs the site, sees every cohort."""
+        return self if user.is_superuser else self.filter(instructors=user)
+
+
+class Cohort(models.Model):
+    """A group of learners an instructor follows, e.g. "Dermatology block, spring 2027".
+
+    Learners join with the code the instructor shares, or are added by the instructor; a learner may be in several.
+    An instructor sees the learners of their own cohorts only."""
+
+    name = models.CharField(max_length=120)
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="cohorts_taught", help_text="Who sees this cohort's learners."
+    )
+    learners = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="cohorts", blank=True)
+    join_code = models.CharField(
+        max_length=8, unique=True, default=new_join_code, help_text="Learners type it on their progress page to join."
+    )
+    is_open = models.BooleanField(
+        "open to join", default=True, help_text="Whether the join code still works; added learners stay either way."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def join_code_display(self) -> str:
+        return f"{self.join_code[:4]}-{self.join_code[4:]}"
+
+
+def normalise_join_code(text: str) -> str:
+    """What a learner typed as a join code, as stored: case, spaces and hyphens do not matter."""
+    return "".join(c for c in text.upper() if c.isalnum())

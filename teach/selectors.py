@@ -13,9 +13,10 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Avg, Count, F, FloatField, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
+from django.http import Http404
 
 from calcinosis.authoring import instructors_q
-from cases.models import CaseProgress, Commitment
+from cases.models import CaseProgress, Commitment, Hypothesis
 from quizzes import hooks, versions
 from quizzes.models import (
     Attempt,
@@ -28,9 +29,9 @@ from quizzes.models import (
     QuestionVersion,
     Response,
 )
-from quizzes.selectors import confusion_matrix, topic_accuracy
+from quizzes.selectors import confusion_matrix, topic_accuracy, type_confusion
 from teach import itemstats
-from teach.models import ItemAnalysis
+from teach.models import Cohort, ItemAnalysis
 
 PER_PAGE = 50
 COLUMNS = [
@@ -108,18 +109,58 @@ def learners() -> QuerySet:
     return users.exclude(pk__in=users.filter(instructors_q() | Q(is_staff=True) | Q(is_superuser=True)).values("pk"))
 
 
-def cohort_learners() -> list[LearnerRow]:
-    """Every learner with their figures, by name (the grade report): five queries, however many learners."""
-    users = learners().order_by("username").only("pk", "username", "email", "date_joined")
-    return _rows(list(users), _answer_figures(None), None)
+# Whose figures an instructor sees
 
 
-def learner_table(*, sort: Sort, page: str | None) -> LearnerTable:
+@dataclass(frozen=True)
+class Scope:
+    """The learners a teaching page reports on: one of the instructor's cohorts, or all of them together.
+
+    An instructor sees the learners of their own cohorts and nobody else; a superuser, who runs the site, sees every
+    cohort and, with none chosen, every learner."""
+
+    cohorts: tuple  # the cohorts the instructor may choose from, by name
+    cohort: Cohort | None  # the one chosen, or None for all of them
+    everyone: bool = False  # a superuser with no cohort chosen
+
+    @property
+    def label(self) -> str:
+        if self.cohort is not None:
+            return self.cohort.name
+        return "Every learner" if self.everyone else "All your cohorts"
+
+    def learners(self) -> QuerySet:
+        if self.everyone:
+            return learners()
+        chosen = [self.cohort] if self.cohort is not None else list(self.cohorts)
+        members = Cohort.learners.through.objects.filter(cohort__in=chosen).values("user_id")
+        return learners().filter(pk__in=members)
+
+
+def scope_for(user, cohort: str | None) -> Scope:
+    """The instructor's scope from ?cohort=: a cohort of theirs by id, else all of theirs; one query. A cohort that
+    is not theirs (or not a number) is a 404, never another instructor's learners."""
+    cohorts = tuple(Cohort.objects.taught_by(user).annotate(size=Count("learners", distinct=True)))
+    if not cohort:
+        return Scope(cohorts=cohorts, cohort=None, everyone=user.is_superuser)
+    chosen = next((c for c in cohorts if str(c.pk) == cohort), None)
+    if chosen is None:
+        raise Http404("No cohort of yours has that number.")
+    return Scope(cohorts=cohorts, cohort=chosen)
+
+
+def cohort_learners(people: QuerySet) -> list[LearnerRow]:
+    """These learners with their figures, by name (the grade report): five queries, however many learners."""
+    users = people.order_by("username").only("pk", "username", "email", "date_joined")
+    return _rows(list(users), _answer_figures(people.values("pk")), people.values("pk"))
+
+
+def learner_table(*, people: QuerySet, sort: Sort, page: str | None) -> LearnerTable:
     """One page of the learner table in the given order, with its figures: six queries, however many learners."""
-    ordered = list(learners().order_by("username").values_list("pk", flat=True))
+    ordered = list(people.order_by("username").values_list("pk", flat=True))
     answers = None
     if sort.key != "username":
-        answers = _answer_figures(None)
+        answers = _answer_figures(people.values("pk"))
         ordered = _sorted_by(ordered, {pk: getattr(answers.get(pk, NO_ANSWERS), sort.key) for pk in ordered}, sort)
     elif sort.descending:
         ordered.reverse()
@@ -181,23 +222,20 @@ class AnswerFigures:
 NO_ANSWERS = AnswerFigures(0, None, None)
 
 
-def _answer_figures(ids: list[int] | None) -> dict[int, AnswerFigures]:
-    """Answers, mean mark and last answer per learner: one grouped query (for `ids` only, or everyone)."""
-    responses = Response.objects.order_by()
-    if ids is not None:
-        responses = responses.filter(attempt__learner__in=ids)
+def _answer_figures(ids) -> dict[int, AnswerFigures]:
+    """Answers, mean mark and last answer per learner: one grouped query for `ids` (a list or a subquery of ids)."""
+    responses = Response.objects.order_by().filter(attempt__learner__in=ids)
     rows = responses.values_list("attempt__learner").annotate(Count("pk"), Avg("score"), Max("answered_at"))
     return {learner: AnswerFigures(n, accuracy, last) for learner, n, accuracy, last in rows}
 
 
-def _per_learner(queryset, learner: str, aggregate, ids: list[int] | None) -> dict:
-    """One figure per learner in one grouped query."""
-    if ids is not None:
-        queryset = queryset.filter(**{f"{learner}__in": ids})
+def _per_learner(queryset, learner: str, aggregate, ids) -> dict:
+    """One figure per learner in one grouped query, for `ids` (a list or a subquery of ids)."""
+    queryset = queryset.filter(**{f"{learner}__in": ids})
     return dict(queryset.order_by().values_list(learner).annotate(aggregate))
 
 
-def _rows(users: list, answers: dict[int, AnswerFigures], ids: list[int] | None) -> list[LearnerRow]:
+def _rows(users: list, answers: dict[int, AnswerFigures], ids) -> list[LearnerRow]:
     finished = _per_learner(Attempt.objects.quizzes().filter(finished__isnull=False), "learner", Count("pk"), ids)
     # Cases, not takes: a case completed twice (a retake) counts once.
     completed = _per_learner(
@@ -224,12 +262,57 @@ def _rows(users: list, answers: dict[int, AnswerFigures], ids: list[int] | None)
     return rows
 
 
-def cohort_overview() -> dict:
-    """The cohort's accuracy by topic and the types it confuses (answers of every account, as before)."""
-    return {"topics": topic_accuracy(Response.objects.all()), "confusion": cohort_type_confusion()}
+def learner_detail(learner) -> dict:
+    """One learner as their instructor sees them: the table's figures, accuracy per topic, the types they confuse
+    (quizzes and case decisions) and each case take with the decision at every stage against the expert's."""
+    ids = [learner.pk]
+    takes = (
+        CaseProgress.objects.filter(learner=learner)
+        .select_related("case")
+        .prefetch_related(
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.select_related(
+                    "stage__expert_type", "stage__expert_mimic"
+                ).prefetch_related(
+                    Prefetch("hypotheses", queryset=Hypothesis.objects.select_related("ctype", "mimic"))
+                ),
+            )
+        )
+        .order_by("case__title", "number")
+    )
+    return {
+        "row": _rows([learner], _answer_figures(ids), ids)[0],
+        "topics": topic_accuracy(Response.objects.filter(attempt__learner=learner)),
+        "confusion": type_confusion(learner),
+        "takes": [
+            {
+                "progress": take,
+                "decisions": [
+                    {
+                        "stage": c.stage,
+                        "chosen": [h.ctype or h.mimic for h in sorted(c.hypotheses.all(), key=lambda h: h.rank)],
+                        "expert": c.stage.expert_type or c.stage.expert_mimic,
+                        "score": c.score,
+                        "certainty": c.get_certainty_display(),
+                    }
+                    for c in take.commitments.all()
+                ],
+            }
+            for take in takes
+        ],
+    }
 
 
-def cohort_type_confusion() -> dict:
+def cohort_overview(people: QuerySet | None = None) -> dict:
+    """These learners' accuracy by topic and the types they confuse (every account's when people is None)."""
+    responses = Response.objects.all()
+    if people is not None:
+        responses = responses.filter(attempt__learner__in=people.values("pk"))
+    return {"topics": topic_accuracy(responses), "confusion": cohort_type_confusion(people)}
+
+
+def cohort_type_confusion(people: QuerySet | None = None) -> dict:
     """quizzes.selectors.type_confusion(None), the cohort's matrix, from grouped counts instead of a subquery per
     answer: each single-answer question's right type is read once, the options chosen are counted per option (less
     those in exams still running, whose marks nobody may see yet) and folded in Python."""
@@ -241,6 +324,8 @@ def cohort_type_confusion() -> dict:
         if ctype is not None:
             option_types[pk] = (question, ctype)
     picks = Response.choices.through.objects.filter(choice__in=list(option_types)).order_by()
+    if people is not None:
+        picks = picks.filter(response__attempt__learner__in=people.values("pk"))
     running = Q(response__attempt__mode=Attempt.Mode.EXAM, response__attempt__finished__isnull=True)
     counts = Counter()
     for queryset, sign in ((picks, 1), (picks.filter(running), -1)):
@@ -250,7 +335,7 @@ def cohort_type_confusion() -> dict:
                 counts[(right[question], chosen)] += sign * n
     counts = +counts  # drop pairs that only running exams had
     for source in hooks.type_confusion_sources:
-        for right_type, chosen, n in source(None):
+        for right_type, chosen, n in source(people):
             counts[(right_type, chosen)] += n
     return confusion_matrix(counts)
 

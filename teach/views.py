@@ -1,16 +1,20 @@
 import csv
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from quizzes import services
+from quizzes import services as engine
 from quizzes.models import ProblemReport
 from teach import selectors
+from teach import services as teaching
 from teach.access import instructor_required
-from teach.forms import ResolveReportForm
+from teach.forms import AddLearnersForm, CohortForm, JoinForm, ResolveReportForm
+from teach.models import Cohort
 from teach.services import item_analysis_calculate, item_analysis_current
 
 GRADE_COLUMNS = [
@@ -30,14 +34,137 @@ ITEM_COLUMNS = ["question", "version", "n", "facility", "discrimination", "conce
 @require_GET
 @instructor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = selectors.scope_for(request.user, request.GET.get("cohort"))
     sort = selectors.Sort.parse(request.GET.get("sort"))
-    context = selectors.cohort_overview() | {
-        "table": selectors.learner_table(sort=sort, page=request.GET.get("page")),
+    context = {
+        "scope": scope,
+        "scope_query": f"cohort={scope.cohort.pk}&" if scope.cohort else "",
         "analysis": selectors.item_summary(),
         "reports": selectors.open_reports(),
         "resolve_form": ResolveReportForm(),
+        "cohort_form": CohortForm(),
+        "add_form": AddLearnersForm(),
     }
+    if scope.cohorts or scope.everyone:
+        people = scope.learners()
+        context |= selectors.cohort_overview(people) | {
+            "table": selectors.learner_table(people=people, sort=sort, page=request.GET.get("page"))
+        }
     return render(request, "teach/dashboard.html", context)
+
+
+def _cohort_url(cohort: Cohort, anchor: str = "learners-heading") -> str:
+    return f"{reverse('teach:dashboard')}?cohort={cohort.pk}#{anchor}"
+
+
+def _own_cohort(request: HttpRequest, pk: int) -> Cohort:
+    """A cohort of the instructor's own, or a 404 (never one of another instructor's)."""
+    return get_object_or_404(Cohort.objects.taught_by(request.user), pk=pk)
+
+
+@require_POST
+@instructor_required
+def cohort_create(request: HttpRequest) -> HttpResponse:
+    form = CohortForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["name"]))
+        return redirect(reverse("teach:dashboard") + "#cohorts-heading")
+    cohort = teaching.cohort_create(instructor=request.user, name=form.cleaned_data["name"])
+    messages.success(
+        request, f"Cohort “{cohort.name}” made. Share its join code, {cohort.join_code_display}, or add learners below."
+    )
+    return redirect(_cohort_url(cohort, "cohort-heading"))
+
+
+@require_POST
+@instructor_required
+def cohort_learners_add(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _own_cohort(request, pk)
+    form = AddLearnersForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(_cohort_url(cohort, "cohort-heading"))
+    result = teaching.cohort_learners_add(cohort=cohort, names=form.names())
+    if result.added:
+        messages.success(request, f"Added to {cohort.name}: {', '.join(result.added)}.")
+    if result.already:
+        messages.info(request, f"Already in {cohort.name}: {', '.join(result.already)}.")
+    if result.unknown:
+        messages.error(
+            request,
+            f"No learner has the username or email {', '.join(result.unknown)}. "
+            "Check the spelling, or share the join code so they can join themselves once they have an account.",
+        )
+    return redirect(_cohort_url(cohort, "cohort-heading"))
+
+
+@require_POST
+@instructor_required
+def cohort_learner_remove(request: HttpRequest, pk: int, learner: int) -> HttpResponse:
+    cohort = _own_cohort(request, pk)
+    person = get_object_or_404(cohort.learners.all(), pk=learner)
+    teaching.cohort_learner_remove(cohort=cohort, learner=person)
+    messages.success(request, f"{person.username} left {cohort.name}. Their answers stay theirs.")
+    return redirect(_cohort_url(cohort))
+
+
+@require_POST
+@instructor_required
+def cohort_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """New code, close or open joining: ?action= renew, close or open."""
+    cohort = _own_cohort(request, pk)
+    action = request.POST.get("action")
+    if action == "renew":
+        teaching.cohort_join_code_renew(cohort=cohort)
+        messages.success(
+            request, f"New join code for {cohort.name}: {cohort.join_code_display}. The old one no longer works."
+        )
+    elif action in ("close", "open"):
+        teaching.cohort_open_set(cohort=cohort, is_open=action == "open")
+        state = "takes new learners with its code" if cohort.is_open else "takes no new learners; those in it stay"
+        messages.success(request, f"{cohort.name} {state}.")
+    else:
+        return HttpResponse("Choose renew, close or open.", status=400, content_type="text/plain; charset=utf-8")
+    return redirect(_cohort_url(cohort, "cohort-heading"))
+
+
+@require_GET
+@instructor_required
+def learner(request: HttpRequest, pk: int) -> HttpResponse:
+    """One learner in detail, for an instructor whose cohort they are in (a superuser: any learner)."""
+    people = selectors.learners()
+    if not request.user.is_superuser:
+        people = people.filter(cohorts__in=Cohort.objects.taught_by(request.user)).distinct()
+    person = get_object_or_404(people, pk=pk)
+    theirs = Cohort.objects.taught_by(request.user).filter(learners=person).order_by("name")
+    context = selectors.learner_detail(person) | {"person": person, "cohorts": theirs}
+    return render(request, "teach/learner.html", context)
+
+
+# Learners join a cohort
+
+
+@login_required
+def join(request: HttpRequest) -> HttpResponse:
+    """A learner joins a cohort with its code: the form on /progress/ posts here; a shared link
+    (/teach/join/?code=ABCD-2345) opens it filled in."""
+    if request.method == "POST":
+        form = JoinForm(request.POST)
+        if form.is_valid():
+            try:
+                cohort, joined = teaching.cohort_join(learner=request.user, code=form.cleaned_data["code"])
+            except teaching.JoinRefused as refused:
+                form.add_error("code", str(refused))
+            else:
+                if joined:
+                    messages.success(request, f"You joined {cohort.name}. Its instructors now see your progress.")
+                else:
+                    messages.info(request, f"You are already in {cohort.name}.")
+                return redirect("quizzes:progress")
+        return render(request, "teach/join.html", {"form": form}, status=400)
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    return render(request, "teach/join.html", {"form": JoinForm(initial={"code": request.GET.get("code", "")[:20]})})
 
 
 @require_POST
@@ -48,7 +175,7 @@ def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         errors = " ".join(e for field in form.errors.values() for e in field)
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
-    services.problem_report_resolve(report=report, instructor=request.user, **form.cleaned_data)
+    engine.problem_report_resolve(report=report, instructor=request.user, **form.cleaned_data)
     messages.success(request, f"Report on {report.label} closed: {report.get_status_display().lower()}.")
     return redirect(reverse("teach:dashboard") + "#reports")
 
@@ -93,11 +220,14 @@ def items_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 @instructor_required
 def grades_csv(request: HttpRequest) -> HttpResponse:
-    """The cohort grade report as CSV, one row per learner."""
-    response = _csv_response("calcinosis-grades.csv")
+    """The grade report as CSV, one row per learner: of one cohort (?cohort=), or of all the instructor's."""
+    scope = selectors.scope_for(request.user, request.GET.get("cohort"))
+    name = f"-{slugify(scope.cohort.name) or scope.cohort.pk}" if scope.cohort else ""
+    response = _csv_response(f"calcinosis-grades{name}.csv")
     writer = csv.writer(response)
     writer.writerow(GRADE_COLUMNS)
-    for learner in selectors.cohort_learners():
+    people = scope.learners() if (scope.cohorts or scope.everyone) else selectors.learners().none()
+    for learner in selectors.cohort_learners(people):
         writer.writerow(
             [
                 _csv_text(learner.username),

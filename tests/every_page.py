@@ -24,6 +24,7 @@ STATIC_PAGES = [
     ("quizzes:progress", "learner"),
     ("quizzes:review", "learner"),
     ("cases:index", "learner"),
+    ("teach:join", "learner"),
     ("teach:dashboard", "instructor"),
     ("teach:items", "instructor"),
 ]
@@ -155,6 +156,16 @@ def case_pages(learner) -> list[str]:
             attempt=done.attempt, question=question, choice_ids=right, value=question.answer, certainty="sure"
         )
     return ["/cases/", open_case.get_absolute_url(), done_case.get_absolute_url(), new_case.get_absolute_url()]
+
+
+def teach_pages(instructor, learner) -> list[str]:
+    """A cohort of the instructor's with the learner in it (after their quizzes and cases): its page, the learner's."""
+    from teach.models import Cohort
+
+    cohort = Cohort.objects.create(name="Dermatology block")
+    cohort.instructors.add(instructor)
+    cohort.learners.add(learner)
+    return [f"/teach/?cohort={cohort.pk}", f"/teach/learners/{learner.pk}/"]
 
 
 def _waiting(progress) -> bool:

@@ -1,7 +1,8 @@
 """The row shape: a question as a dict of the JSON bank format (quizzes/starter/README.md), and what the Moodle XML
 and GIFT modules share to write rows and read them back.
 
-What Moodle XML and GIFT cannot say natively travels as Moodle tags (``section:dystrophic``, ``type:dystrophic``,
+What Moodle XML and GIFT cannot say natively travels as Moodle tags (``section:dystrophic``, ``anchor:histology``,
+``type:dystrophic``,
 ``condition:...``, ``site:...``, ``differential:...``, ``kind:bodymap``, ``case:...``, ``stage:2``; in GIFT also
 ``unit:...`` and ``unpublished``), in ``<tags>`` and in GIFT's ``// [id:slug] [tag:...]`` comment, which Moodle
 itself reads and writes. A question's slug is its Moodle ID number and name.
@@ -49,6 +50,8 @@ def as_row(question) -> dict:
         "section": question.section.slug if question.section_id else None,
         "about": {field: sorted(k.slug for k in getattr(question, field).all()) for field in ABOUT},
     }
+    if question.anchor:
+        row = _after(row, "section", "anchor", question.anchor)
     row.update(_answer_key(question))
     if not question.is_published:
         row["is_published"] = False
@@ -56,6 +59,13 @@ def as_row(question) -> dict:
         row["case"] = question.case.slug
         row["stage"] = question.stage.order if question.stage_id else None
     return row
+
+
+def _after(row: dict, key: str, new_key: str, value) -> dict:
+    """The row with new_key placed right after key, so an exported row reads in the order an author writes it."""
+    items = list(row.items())
+    at = [name for name, _ in items].index(key) + 1
+    return dict([*items[:at], (new_key, value), *items[at:]])
 
 
 def _answer_key(question) -> dict:
@@ -138,6 +148,8 @@ def stable_slug(stem: str, options: Iterable[str] = ()) -> str:
 def tags_of(row: dict) -> list[str]:
     """What Moodle XML and GIFT lack a place for, as Moodle tags."""
     tags = [f"section:{row['section']}"] if row.get("section") else []
+    if row.get("section") and row.get("anchor"):
+        tags.append(f"anchor:{row['anchor']}")
     for field in ABOUT:
         tags += [f"{field[:-1]}:{slug}" for slug in row.get("about", {}).get(field, [])]
     if row["kind"] == "bodymap":
@@ -159,7 +171,7 @@ def _read_tags(tags: Iterable[str]) -> dict:
             marks["about"][f"{name}s"].append(value)
         elif name == "stage" and value.isdigit():
             marks["stage"] = int(value)
-        elif name in ("section", "case", "unit") and value:
+        elif name in ("section", "anchor", "case", "unit") and value:
             marks[name] = value
         elif name == "unpublished":
             marks["unpublished"] = True
@@ -186,6 +198,8 @@ def row_from(
         "section": marks["section"],
         "about": marks["about"],
     }
+    if marks["section"] and marks.get("anchor"):
+        row = _after(row, "section", "anchor", marks["anchor"])
     row.update((name, value) for name, value in key.items() if name != "kind")
     if hidden or marks.get("unpublished"):
         row["is_published"] = False

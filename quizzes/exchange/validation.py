@@ -2,6 +2,7 @@
 answer (the rule of quizzes.answerability)."""
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -12,6 +13,8 @@ from quizzes.exchange.rows import ABOUT, KINDS, MAX_SLUG, SLUG_RE, TOPICS
 
 # Column sizes in quizzes/models.py.
 MAX_CHOICE_TEXT, MAX_UNIT = 300, 30
+# A heading id as Markdown's toc extension makes them, within Question.anchor's column size.
+ANCHOR_RE = re.compile(r"[A-Za-z0-9_-]{1,100}")
 # DecimalField(max_digits=12, decimal_places=4) holds less than this.
 MAX_NUMBER = 10**8
 
@@ -98,6 +101,11 @@ def _link_problems(row: dict, knowledge: Knowledge) -> list[str]:
     section = row.get("section")
     if section is not None and not _known(section, knowledge.sections):
         problems.append(f"unknown section {section!r}.")
+    anchor = row.get("anchor")
+    if anchor is not None and (not isinstance(anchor, str) or not ANCHOR_RE.fullmatch(anchor)):
+        problems.append("its anchor must be the id of a heading, such as 'skin-biopsy'.")
+    elif anchor and section is None:
+        problems.append("it has an anchor but no section for it to be on.")
     about = row.get("about", {})
     if not isinstance(about, dict):
         return [*problems, "about must be an object of slug lists."]

@@ -46,6 +46,7 @@ def load(apps, rows: list[dict] | None = None, extra_fields: Callable[[dict], di
             stem=row["stem"],
             teaching_point=row["teaching_point"],
             section=sections.get(row.get("section")),
+            anchor=row.get("anchor", ""),
             answer=row.get("answer"),
             tolerance=row.get("tolerance"),
             unit=row.get("unit", ""),

@@ -15,9 +15,10 @@
   // After htmx swaps in a question's feedback or a case's next stage, move focus to it (or to the error that
   // came instead) so keyboard and screen-reader users land on the result. Other swaps (flag, note) keep focus.
   // A problem report's form is replaced by its receipt (or by itself with errors): focus goes there too.
-  var FOCUS_AREAS = ["question-card", "case-stages"];
+  // A question's card is named by its position in the attempt (question-card-3), so the several cards of a case page
+  // never share an id and each swap replaces its own card.
   function focusArea(id) {
-    return FOCUS_AREAS.indexOf(id) >= 0 || /^report-/.test(id);
+    return id === "case-stages" || /^question-card-\d+$/.test(id) || /^report-/.test(id);
   }
   document.addEventListener("htmx:afterSwap", function (event) {
     var swapped = event.detail.target;
@@ -277,44 +278,4 @@
     document.querySelectorAll('[data-check-all="' + event.target.name + '"]').forEach(checkAllLabel);
   });
   document.addEventListener("htmx:afterSwap", function () { paint(document); });
-})();
-
-// ---------------------------------------------------------------------------------------------------------------
-// Case questions answered inside the case page (templates/cases/_question.html, issue 10). Kept apart from the quiz
-// page's code above: these forms are not `.answer-form`s, so the quiz page's keys never act on one of several.
-(function () {
-  "use strict";
-
-  // The engine's card calls itself "question-card" whichever question it shows (quizzes/question.html), fine on the
-  // question page, but here several cards share the page. Until it is named per question, a card swapped in here
-  // takes its question's names, so two answered cards never share an id, a screen reader names each by its own
-  // heading, and a form sent again (after an error) replaces its own card rather than the first on the page.
-  function ownNames(card, name) {
-    if (card.id !== "question-card") return;  // already named per question: nothing to do
-    var suffix = name.slice("question-card".length);
-    card.id = name;
-    card.setAttribute("data-case-question", "");
-    ["question-heading", "feedback"].forEach(function (id) {
-      var element = card.querySelector("#" + id);
-      if (element) element.id = id + suffix;
-    });
-    if (card.getAttribute("aria-labelledby") === "question-heading") {
-      card.setAttribute("aria-labelledby", "question-heading" + suffix);
-    }
-    card.querySelectorAll('[data-hx-target="#question-card"]').forEach(function (form) {
-      form.setAttribute("data-hx-target", "#" + name);
-    });
-  }
-
-  // Each card posts to the quiz engine and is replaced by the engine's answered card: focus goes to its feedback
-  // (or to the error that came instead), as it does on the question page.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var swapped = event.detail.target;
-    if (!swapped || !swapped.hasAttribute || !swapped.hasAttribute("data-case-question")) return;
-    var card = event.target;
-    if (!card.querySelector) return;
-    ownNames(card, swapped.id);
-    var target = card.querySelector("[data-focus-after-swap]");
-    if (target) target.focus();
-  });
 })();

@@ -37,6 +37,7 @@ def test_it_holds_everything_the_learner_did(learner_client, history):
         "username": "learner",
         "email": "learner@example.org",
         "joined": data["profile"]["joined"],
+        "time_zone": "",
     }
     assert data["profile"]["joined"]
     answers = data["answers"]

@@ -11,6 +11,7 @@ from cases.models import CaseProgress, Commitment
 from quizzes.models import Attempt, Flag, Note, ProblemReport, Question, Response, ReviewCard
 from tests.accounts.conftest import make_history
 from tests.conftest import PASSWORD
+from tests.teach.conftest import enrol
 
 URL = "/accounts/delete/"
 
@@ -78,13 +79,16 @@ def test_it_deletes_the_account_and_all_that_is_only_theirs(learner_client, hist
     assert Question.objects.filter(slug__in=["hist-0", "hist-1", "hist-2"]).count() == 3
 
 
-def test_the_deleted_learner_leaves_the_cohort_reports(learner_client, history, other_learner, client, instructor):
+def test_the_deleted_learner_leaves_the_cohort_reports(
+    learner_client, learner, history, other_learner, client, instructor
+):
     make_history(other_learner, 2, tag="-other")
+    enrol(learner, other_learner)
     learner_client.post(URL, {"password": PASSWORD})
     client.force_login(instructor)
     grades = csv.DictReader(io.StringIO(client.get("/teach/grades.csv").content.decode()))
     assert {row["username"] for row in grades} == {"other"}
-    assert "Learners (1)" in client.get("/teach/").content.decode()
+    assert "Learners: All your cohorts (1)" in client.get("/teach/").content.decode()
 
 
 @pytest.mark.django_db

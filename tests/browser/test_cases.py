@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case, CaseProgress, Commitment
 from quizzes.models import Response
-from tests.browser.conftest import PHONE, axe_violations, commit_decision, log_in, screenshot
+from tests.browser.conftest import PHONE, axe_violations, commit_decision, layout_problems, log_in, screenshot
 from tests.every_page import case_pages
 from tests.factories import UserFactory
 
@@ -145,10 +145,7 @@ def test_case_pages_pass_axe_on_a_phone(page):
     failures = {}
     for path in case_pages(learner):
         page.goto(path)
-        violations = axe_violations(page)
-        wide = page.evaluate("document.documentElement.scrollWidth")
-        if wide > PHONE["width"]:  # nothing scrolls sideways on a phone
-            violations = [*violations, {"id": "sideways-scroll", "scrollWidth": wide}]
+        violations = layout_problems(page, PHONE["width"])
         if violations:
             failures[path] = violations
         screenshot(page, f"phone-{path.strip('/').replace('/', '-')}")

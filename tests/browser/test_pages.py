@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, layout_problems, screenshot
 from tests.conftest import PASSWORD
 from tests.every_page import EXTRA_PATHS, STATIC_PAGES, section_paths
 from tests.factories import UserFactory
@@ -25,10 +25,7 @@ def _axe_over(page, paths, label, failures):
         page.set_viewport_size(size)
         for path in paths:
             page.goto(path)
-            violations = axe_violations(page)
-            wide = page.evaluate("document.documentElement.scrollWidth")
-            if wide > size["width"]:  # nothing scrolls sideways on a phone (or anywhere)
-                violations = [*violations, {"id": "sideways-scroll", "scrollWidth": wide}]
+            violations = layout_problems(page, size["width"])
             if violations:
                 failures[f"{label} {size_name} {path}"] = violations
             name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"

@@ -33,6 +33,9 @@ def test_authored_text_cannot_take_the_pages_own_ids():
     html = render_markdown('## Main\n\n<h2 id="quiz-status">x</h2>\n\n## Dermatomyositis')
     assert 'id="main"' not in html and 'id="quiz-status"' not in html
     assert 'id="dermatomyositis"' in html
+    cards = render_markdown('<h2 id="question-card-2">x</h2>\n\n<h2 id="feedback-1">y</h2>\n\n## Feedback loops')
+    assert 'id="question-card-2"' not in cards and 'id="feedback-1"' not in cards
+    assert 'id="feedback-loops"' in cards
 
 
 # Rendered once, when saved: pages serve the stored HTML and never run the renderer.

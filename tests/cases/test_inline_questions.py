@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from calcinosis.models import BodySite
 from cases import services
 from cases.models import CaseProgress
-from quizzes.models import Choice, Response
+from quizzes.models import AttemptQuestion, Choice, Response
 from tests.cases.conftest import reveal, start
 from tests.factories import QuestionFactory, StageFactory, question_with_choices
 
@@ -62,7 +62,7 @@ def test_an_htmx_answer_swaps_the_card_and_records_the_response(learner_client, 
     )
     body = response.content.decode()
     assert response.status_code == 200 and "<h1" not in body
-    assert 'id="question-card"' in body and "Correct" in body and "Teaching point" in body
+    assert 'id="question-card-1"' in body and "Correct" in body and "Teaching point" in body
     recorded = Response.objects.get(attempt=progress.attempt)
     assert recorded.is_correct and recorded.certainty == "sure"
     page = learner_client.get(case.get_absolute_url()).content.decode()
@@ -132,12 +132,41 @@ def test_a_numeric_question_has_its_own_labelled_box(learner_client, case):
     assert 'name="value" id="value-2"' in card
 
 
-def test_a_calculated_question_opens_on_its_own_page(learner_client, case):
-    exam = case.stages.get(order=2)
-    QuestionFactory(kind="calculated", topic="laboratory", slug="exam-calculated", case=case, stage=exam)
+def _calculated(case):
+    return QuestionFactory(
+        kind="calculated", topic="laboratory", slug="exam-calculated", case=case, stage=case.stages.get(order=2),
+        stem="Calcium {calcium} mg/dL, phosphate {phosphate} mg/dL. What is the product?", formula="ca_x_p_mg_dl",
+        variables={"calcium": {"min": "8.5", "max": "11.5", "places": 1},
+                   "phosphate": {"min": "4.0", "max": "8.0", "places": 1}},
+        tolerance=Decimal("0.5"), unit="mg²/dL²",
+    )  # fmt: skip
+
+
+def test_a_calculated_question_is_answered_inline_with_the_values_drawn_for_this_attempt(learner_client, case):
+    _calculated(case)
     progress = _to_the_examination(learner_client, case)
+    values = AttemptQuestion.objects.get(attempt=progress.attempt, position=2).values
     card = _card(learner_client.get(case.get_absolute_url()).content.decode(), 2)
-    assert "case-answer-form" not in card
+    assert f"Calcium {values['calcium']} mg/dL, phosphate {values['phosphate']} mg/dL" in card
+    assert "{calcium}" not in card and 'name="value" id="value-2"' in card
+    right = Decimal(values["calcium"]) * Decimal(values["phosphate"])
+    response = learner_client.post(
+        f"/quizzes/attempts/{progress.attempt_id}/2/answer/",
+        {"value": str(right), "certainty": "sure"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and "Correct" in response.content.decode()
+    assert Response.objects.get(question__slug="exam-calculated").is_correct
+    answered = _card(learner_client.get(case.get_absolute_url()).content.decode(), 2)
+    assert f"Calcium {values['calcium']} mg/dL" in answered and "Answered: correct (sure)." in answered
+
+
+def test_a_calculated_question_without_values_yet_opens_on_its_own_page(learner_client, case):
+    _calculated(case)
+    progress = _to_the_examination(learner_client, case)
+    AttemptQuestion.objects.filter(attempt=progress.attempt, position=2).update(values=None)
+    card = _card(learner_client.get(case.get_absolute_url()).content.decode(), 2)
+    assert "case-answer-form" not in card and "{calcium}" not in card
     assert f'href="/quizzes/attempts/{progress.attempt_id}/2/">Answer this question' in card
 
 

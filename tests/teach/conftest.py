@@ -1,9 +1,21 @@
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+
 from quizzes import services
 from quizzes.models import Attempt, Question, Response
 from quizzes.versions import version_for
+from teach.models import Cohort
 from tests.factories import UserFactory
+
+
+def enrol(*learners, name: str = "Test cohort", instructor: str = "instructor") -> Cohort:
+    """Put learners in a cohort of the test instructor (tests.conftest's `instructor`), made on first use, so the
+    instructor sees them: an instructor sees the learners of their own cohorts and nobody else."""
+    cohort = Cohort.objects.filter(name=name).first() or Cohort.objects.create(name=name)
+    cohort.instructors.add(get_user_model().objects.get(username=instructor))
+    cohort.learners.add(*learners)
+    return cohort
 
 
 def answer(learner, questions, right=True, mode="tutor", finish=True) -> Attempt:
@@ -27,7 +39,8 @@ def singles(count: int) -> list[Question]:
 
 def cohort_of(size: int, prefix: str = "pupil") -> list:
     """`size` learners, pupil-00 ... , each with a quick answer history recorded straight into the tables (no
-    scheduling), pupil-i scoring i/size on two questions so that every figure differs and sorts."""
+    scheduling), pupil-i scoring i/size on two questions so that every figure differs and sorts; enrolled in the
+    test instructor's cohort when the test has that instructor."""
     questions = singles(2)
     versions = [version_for(q, list(q.choices.all())) for q in questions]
     learners = []
@@ -43,4 +56,6 @@ def cohort_of(size: int, prefix: str = "pupil") -> list:
                 answered_at=learner.date_joined,
             )
         learners.append(learner)
+    if get_user_model().objects.filter(username="instructor").exists():
+        enrol(*learners)
     return learners

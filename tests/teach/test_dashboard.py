@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from quizzes import services
 from quizzes.models import Question
 from tests.factories import UserFactory
+from tests.teach.conftest import enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,7 @@ def test_it_uses_the_one_definition_of_an_instructor(client, staff, in_group, su
 
 
 def test_instructors_and_other_staff_are_not_listed_as_learners(instructor_client, learner):
-    UserFactory(username="helpdesk", is_staff=True)
-    UserFactory(username="root", is_superuser=True)
+    enrol(learner, UserFactory(username="helpdesk", is_staff=True), UserFactory(username="root", is_superuser=True))
     rows = list(csv.DictReader(io.StringIO(instructor_client.get("/teach/grades.csv").content.decode())))
     assert [row["username"] for row in rows] == ["learner"]
 
@@ -60,12 +60,14 @@ def _answers(learner, count, right=True):
             attempt=attempt, question=question, choice_ids=[choice.pk], value=None, certainty="sure"
         )
     services.attempt_finish(attempt=attempt)
+    return learner
 
 
 def test_the_teach_page_shows_learners_and_links_the_item_analysis(instructor_client, learner):
     _answers(learner, 3)
+    enrol(learner)
     body = instructor_client.get("/teach/").content.decode()
-    assert "Learners (1)" in body and "<td>learner</td>" in body
+    assert "Learners: All your cohorts (1)" in body and f'<a href="/teach/learners/{learner.pk}/">learner</a>' in body
     assert "Item analysis" in body and 'href="/teach/items/"' in body
     assert 'href="/teach/grades.csv"' in body and 'href="/admin/"' in body
 
@@ -73,6 +75,7 @@ def test_the_teach_page_shows_learners_and_links_the_item_analysis(instructor_cl
 def test_the_grade_report_is_a_csv_row_per_learner(instructor_client, learner, other_learner):
     _answers(learner, 4)
     _answers(other_learner, 2, right=False)
+    enrol(learner, other_learner)
     response = instructor_client.get("/teach/grades.csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -83,12 +86,12 @@ def test_the_grade_report_is_a_csv_row_per_learner(instructor_client, learner, o
 
 
 def test_teach_costs_the_same_queries_for_a_bigger_cohort(instructor_client):
-    _answers(UserFactory(), 2)
+    cohort = enrol(_answers(UserFactory(), 2))
     instructor_client.get("/teach/")
     with CaptureQueriesContext(connection) as small:
         instructor_client.get("/teach/")
     for _ in range(8):
-        _answers(UserFactory(), 5)
+        cohort.learners.add(_answers(UserFactory(), 5))
     with CaptureQueriesContext(connection) as big:
         assert instructor_client.get("/teach/").status_code == 200
     assert len(big) == len(small)
@@ -99,6 +102,6 @@ def test_teach_rejects_post(instructor_client):
 
 
 def test_the_grade_report_defuses_spreadsheet_formulas(instructor_client, db):
-    UserFactory(username="=cmd")
+    enrol(UserFactory(username="=cmd"))
     body = instructor_client.get("/teach/grades.csv").content.decode()
     assert "'=cmd" in body

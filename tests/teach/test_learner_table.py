@@ -5,11 +5,11 @@ import re
 import pytest
 
 from tests.factories import UserFactory
-from tests.teach.conftest import cohort_of
+from tests.teach.conftest import cohort_of, enrol
 
 pytestmark = pytest.mark.django_db
 
-ROW = re.compile(r"<tr><td>([\w-]+)</td>")
+ROW = re.compile(r"<tr><td><a href=\"/teach/learners/\d+/\">([\w-]+)</a></td>")
 
 
 def _names(client, query: str = "") -> list[str]:
@@ -29,7 +29,7 @@ def test_it_shows_fifty_learners_a_page(instructor_client):
     assert len(first) == 50 and len(second) == 10
     assert first + second == [f"pupil-{i:02d}" for i in range(60)]
     body = instructor_client.get("/teach/?page=2").content.decode()
-    assert "Learners (60)" in body and "Learners 51–60 of 60" in body
+    assert "Learners: All your cohorts (60)" in body and "Learners 51–60 of 60" in body
 
 
 def test_the_pages_are_a_labelled_navigation(instructor_client):
@@ -67,7 +67,7 @@ def test_it_sorts_by_a_column(instructor_client, sort, first, last):
 
 def test_learners_without_a_mark_come_last_either_way(instructor_client):
     cohort_of(3)
-    UserFactory(username="aaa-quiet")
+    enrol(UserFactory(username="aaa-quiet"))
     assert _names(instructor_client, "?sort=accuracy")[-1] == "aaa-quiet"
     assert _names(instructor_client, "?sort=-accuracy")[-1] == "aaa-quiet"
     assert _names(instructor_client, "?sort=-last_answer")[-1] == "aaa-quiet"
@@ -75,7 +75,7 @@ def test_learners_without_a_mark_come_last_either_way(instructor_client):
 
 def test_no_answers_is_the_fewest_answers(instructor_client):
     cohort_of(3)
-    UserFactory(username="zzz-quiet")
+    enrol(UserFactory(username="zzz-quiet"))
     assert _names(instructor_client, "?sort=answers") == ["zzz-quiet", "pupil-00", "pupil-01", "pupil-02"]
     assert _names(instructor_client, "?sort=-answers") == [
         "pupil-00",
@@ -106,7 +106,7 @@ def test_a_sort_not_on_the_list_falls_back_to_names(instructor_client, sort):
 def test_the_figures_are_the_learners_own(instructor_client):
     cohort_of(4)
     body = instructor_client.get("/teach/?sort=-accuracy").content.decode()
-    row = re.search(r"<tr><td>pupil-03</td><td>(\d+)</td><td>(\d+)%</td>\s*<td>(\d+)</td>", body)
+    row = re.search(r"<tr><td><a [^>]+>pupil-03</a></td><td>(\d+)</td><td>(\d+)%</td>\s*<td>(\d+)</td>", body)
     assert row.groups() == ("2", "75", "0")  # two answers at 3/4; its attempt is still open, so none finished
 
 

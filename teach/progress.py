@@ -1,0 +1,11 @@
+"""What the teach app adds to a learner's progress page: the cohorts they are in, and a box for a join code."""
+
+from django.http import HttpRequest
+
+from teach.forms import JoinForm
+from teach.models import Cohort
+
+
+def join_panel(request: HttpRequest) -> dict:
+    cohorts = list(Cohort.objects.filter(learners=request.user).order_by("name"))
+    return {"template": "teach/_join.html", "context": {"cohorts": cohorts, "form": JoinForm()}}
