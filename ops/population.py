@@ -67,8 +67,9 @@ def population_delete() -> int:
     """Delete every account populate made, and with them (cascading) everything they did; returns how many."""
     accounts = population_accounts()
     count = accounts.count()
+    # Its cohort (only one taught by populate's instructors, never an instructor's own of the same name), then them.
+    Cohort.objects.filter(name=COHORT, instructors__in=accounts).delete()
     accounts.delete()
-    Cohort.objects.filter(name=COHORT).delete()
     return count
 
 

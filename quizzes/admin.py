@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -61,8 +62,20 @@ class QuestionVersionInline(admin.TabularInline):
         return version.responses.count()
 
 
+class QuestionForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if {"anchor", "section"} & set(self.changed_data):
+            self.instance.anchor = cleaned.get("anchor", "")
+            self.instance.section = cleaned.get("section")
+            if problem := self.instance.anchor_problem():
+                self.add_error("anchor", problem)
+        return cleaned
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionForm
     list_display = ["slug", "topic", "kind", "section", "is_published", "updated"]
     list_filter = ["topic", "kind", "is_published", ("case", admin.EmptyFieldListFilter), "section"]
     search_fields = ["slug", "stem", "teaching_point", "choices__text"]

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, ProtectedError, Subquery
 from django.db.models.signals import pre_delete
@@ -138,17 +137,19 @@ class Question(RendersMarkdown):
     def __str__(self) -> str:
         return self.slug
 
-    def clean(self) -> None:
-        super().clean()
+    def anchor_problem(self) -> str | None:
+        """Why the anchor names no heading of the question's page, or None. Checked where an author sets it (the
+        question's admin form), not on every save: a heading renamed later must not stop unrelated edits, and the
+        link then falls back to the top of the page (reading())."""
         if not self.anchor:
-            return
+            return None
         if self.section is None:
-            raise ValidationError({"anchor": "A heading needs its page: choose the section first."})
+            return "A heading needs its page: choose the section first."
         headings = self.section.headings()
-        if self.anchor not in headings:
-            listed = "; ".join(f"{anchor} ({text})" for anchor, text in headings.items()) or "none"
-            missing = f"“{self.section.title}” has no heading with the id “{self.anchor}”."
-            raise ValidationError({"anchor": f"{missing} Its headings: {listed}."})
+        if self.anchor in headings:
+            return None
+        listed = "; ".join(f"{anchor} ({text})" for anchor, text in headings.items()) or "none"
+        return f"“{self.section.title}” has no heading with the id “{self.anchor}”. Its headings: {listed}."
 
     def reading(self) -> tuple[str, str] | None:
         """Where the feedback sends the learner to read more: (url, what to call it), or None without a section.

@@ -36,9 +36,19 @@ class AddLearnersForm(forms.Form):
         error_messages={"required": "Write at least one username or email."},
     )
 
+    MAX_NAMES = 500
+
+    def clean_people(self) -> str:
+        if len(self._split(self.cleaned_data["people"])) > self.MAX_NAMES:
+            raise forms.ValidationError(f"At most {self.MAX_NAMES} at a time: add the rest in a second go.")
+        return self.cleaned_data["people"]
+
     def names(self) -> list[str]:
-        text = self.cleaned_data["people"].replace(",", " ").replace(";", " ")
-        return list(dict.fromkeys(text.split()))
+        return self._split(self.cleaned_data["people"])
+
+    @staticmethod
+    def _split(text: str) -> list[str]:
+        return list(dict.fromkeys(text.replace(",", " ").replace(";", " ").split()))
 
 
 class JoinForm(forms.Form):
@@ -54,3 +64,23 @@ class JoinForm(forms.Form):
         if len(code) != 8:
             raise forms.ValidationError("A join code has eight letters and digits, such as ABCD-2345.")
         return code
+
+
+class ItemPeriodForm(forms.Form):
+    """The dates an item analysis reads first answers from; both optional, both inclusive."""
+
+    since = forms.DateField(
+        label="Answered from", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a date such as 2027-03-01."},
+    )  # fmt: skip
+    until = forms.DateField(
+        label="to", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a date such as 2027-06-30."},
+    )  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end comes before the start.")
+        return cleaned

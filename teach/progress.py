@@ -6,6 +6,8 @@ from teach.forms import JoinForm
 from teach.models import Cohort
 
 
-def join_panel(request: HttpRequest) -> dict:
+def join_panel(request: HttpRequest) -> dict | None:
+    if request.user.is_staff:
+        return None  # instructors and staff are not learners: they make cohorts rather than join them
     cohorts = list(Cohort.objects.filter(learners=request.user).order_by("name"))
     return {"template": "teach/_join.html", "context": {"cohorts": cohorts, "form": JoinForm()}}

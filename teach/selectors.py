@@ -11,12 +11,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Avg, Count, F, FloatField, Max, Prefetch, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Avg, Count, F, FloatField, Max, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import Cast, RowNumber
 from django.http import Http404
 
 from calcinosis.authoring import instructors_q
-from cases.models import CaseProgress, Commitment, Hypothesis
+from cases.models import Case, CaseProgress, Commitment, Hypothesis, Stage
 from quizzes import hooks, versions
 from quizzes.models import (
     Attempt,
@@ -28,6 +28,7 @@ from quizzes.models import (
     Question,
     QuestionVersion,
     Response,
+    Topic,
 )
 from quizzes.selectors import confusion_matrix, topic_accuracy, type_confusion
 from teach import itemstats
@@ -223,8 +224,9 @@ NO_ANSWERS = AnswerFigures(0, None, None)
 
 
 def _answer_figures(ids) -> dict[int, AnswerFigures]:
-    """Answers, mean mark and last answer per learner: one grouped query for `ids` (a list or a subquery of ids)."""
-    responses = Response.objects.order_by().filter(attempt__learner__in=ids)
+    """Answers, mean mark and last answer per learner: one grouped query for `ids` (a list or a subquery of ids).
+    A running exam's answers wait until it is submitted, as they do on the learner's own progress page."""
+    responses = Response.objects.counted().order_by().filter(attempt__learner__in=ids)
     rows = responses.values_list("attempt__learner").annotate(Count("pk"), Avg("score"), Max("answered_at"))
     return {learner: AnswerFigures(n, accuracy, last) for learner, n, accuracy, last in rows}
 
@@ -262,6 +264,41 @@ def _rows(users: list, answers: dict[int, AnswerFigures], ids) -> list[LearnerRo
     return rows
 
 
+@dataclass(frozen=True)
+class GradeColumns:
+    """The grade report's columns beyond the learner table's: accuracy per topic and reasoning per case."""
+
+    topics: list[tuple[str, str]]  # (value, label) of quizzes.models.Topic
+    cases: list  # published cases, in teaching order
+    topic_accuracy: dict[tuple[int, str], Decimal]  # (learner, topic) -> mean mark
+    case_reasoning: dict[tuple[int, int], Decimal]  # (learner, case) -> mean decision score of their first take
+
+
+def grade_columns(people: QuerySet) -> GradeColumns:
+    """Per learner, the accuracy on each topic and the reasoning score on each case completed (its first take, the
+    one not rehearsed): three queries, however many learners, topics and cases."""
+    ids = people.values("pk")
+    by_topic = (
+        Response.objects.counted()
+        .filter(attempt__learner__in=ids)
+        .order_by()
+        .values_list("attempt__learner", "question__topic")
+        .annotate(Avg("score"))
+    )
+    by_case = (
+        Commitment.objects.filter(progress__learner__in=ids, progress__number=1, progress__completed__isnull=False)
+        .order_by()
+        .values_list("progress__learner", "progress__case")
+        .annotate(Avg("score"))
+    )
+    return GradeColumns(
+        topics=list(Topic.choices),
+        cases=list(Case.objects.published().in_teaching_order()),
+        topic_accuracy={(learner, topic): mark for learner, topic, mark in by_topic},
+        case_reasoning={(learner, case): mark for learner, case, mark in by_case},
+    )
+
+
 def learner_detail(learner) -> dict:
     """One learner as their instructor sees them: the table's figures, accuracy per topic, the types they confuse
     (quizzes and case decisions) and each case take with the decision at every stage against the expert's."""
@@ -283,7 +320,7 @@ def learner_detail(learner) -> dict:
     )
     return {
         "row": _rows([learner], _answer_figures(ids), ids)[0],
-        "topics": topic_accuracy(Response.objects.filter(attempt__learner=learner)),
+        "topics": topic_accuracy(Response.objects.counted().filter(attempt__learner=learner)),
         "confusion": type_confusion(learner),
         "takes": [
             {
@@ -306,7 +343,7 @@ def learner_detail(learner) -> dict:
 
 def cohort_overview(people: QuerySet | None = None) -> dict:
     """These learners' accuracy by topic and the types they confuse (every account's when people is None)."""
-    responses = Response.objects.all()
+    responses = Response.objects.counted()  # a running exam's marks stay hidden, as from the learner
     if people is not None:
         responses = responses.filter(attempt__learner__in=people.values("pk"))
     return {"topics": topic_accuracy(responses), "confusion": cohort_type_confusion(people)}
@@ -343,16 +380,66 @@ def cohort_type_confusion(people: QuerySet | None = None) -> dict:
 # Item analysis
 
 
-def item_figures() -> dict[int, dict]:
-    """Per quiz-bank question version anyone answered: learners (n), facility, discrimination, answers and the picks
-    of each option, deleted accounts' anonymous tallies included (in all but discrimination). Three queries; the
-    (learner, item) rows stay in the database."""
-    sums, answers = item_sums()
+@dataclass(frozen=True)
+class Period:
+    """The answers an item analysis reads: first answers given from `since` up to (not including) `until`; None is
+    open-ended. Period() is every first answer."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.since is None and self.until is None
+
+
+def first_answers(period: Period = Period()) -> tuple[str, list]:
+    """SQL (and its parameters) for each learner's first answer to each question, as Moodle's statistics read first
+    attempts: later answers (a retry, a review, a retake) are practice, not a measure of the item. Columns: id,
+    learner, item (the version answered), mark (a float). A running exam's answers wait until it is submitted."""
+    ranked = (
+        Response.objects.counted()
+        .order_by()
+        .annotate(
+            nth=Window(
+                RowNumber(),
+                partition_by=[F("attempt__learner"), F("question")],
+                order_by=[F("answered_at").asc(), F("pk").asc()],
+            )
+        )
+        .values("pk", "answered_at", "nth", learner=F("attempt__learner"), item=F("version"))
+        .annotate(mark=Cast("score", FloatField()))
+    )
+    sql, params = ranked.query.sql_with_params()
+    where, extra = ["ranked.nth = 1"], []
+    if period.since is not None:
+        where.append("ranked.answered_at >= %s")
+        extra.append(period.since)
+    if period.until is not None:
+        where.append("ranked.answered_at < %s")
+        extra.append(period.until)
+    columns = "ranked.pk AS id, ranked.learner, ranked.item, ranked.mark"
+    firsts = f"SELECT {columns} FROM ({sql}) ranked WHERE {' AND '.join(where)}"
+    return firsts, [*params, *extra]
+
+
+def item_figures(period: Period = Period()) -> dict[int, dict]:
+    """Per question version anyone answered first (quiz-bank and case questions): learners (n), facility,
+    discrimination, answers and the picks of each option; over the whole history, deleted accounts' anonymous
+    tallies are included (in all but discrimination). Three queries; the (learner, item) rows stay in the database."""
+    sums, answers = item_sums(period)
     picks: dict[int, Counter] = defaultdict(Counter)
-    chosen = Response.choices.through.objects.order_by().values_list("response__version", "choice")
-    for version, choice, n in chosen.annotate(Count("pk")):
-        picks[version][str(choice)] += n
-    tallies = {t.version_id: t for t in DeletedAnswerTally.objects.filter(version__question__case__isnull=True)}
+    firsts, params = first_answers(period)
+    through = Response.choices.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT f.item, c.choice_id, COUNT(*) FROM ({firsts}) f JOIN {through} c ON c.response_id = f.id "
+            "GROUP BY f.item, c.choice_id",
+            params,
+        )
+        for version, choice, n in cursor.fetchall():
+            picks[version][str(choice)] += n
+    tallies = {t.version_id: t for t in DeletedAnswerTally.objects.all()} if period.whole else {}
     figures = {}
     for version in sums.keys() | tallies.keys():
         tally = tallies.get(version) or DeletedAnswerTally()
@@ -385,19 +472,14 @@ FROM usable GROUP BY item
 """
 
 
-def item_sums() -> tuple[dict[int, itemstats.ItemSums], dict[int, int]]:
-    """teach.itemstats.analyse's sums per quiz-bank question version, added up by the database in one query: each
-    learner's mean mark per version (the pairs), each learner's total over their versions, and per version the sums
-    of the pair marks against the learner's mean elsewhere. Also each version's number of answers."""
-    pairs = (
-        Response.objects.filter(question__case__isnull=True)
-        .order_by()
-        .values(learner=F("attempt__learner"), item=F("version"))
-        .annotate(mark=Avg(Cast("score", FloatField())), answers=Count("pk"))
-    )
-    sql, params = pairs.query.sql_with_params()
+def item_sums(period: Period = Period()) -> tuple[dict[int, itemstats.ItemSums], dict[int, int]]:
+    """teach.itemstats.analyse's sums per question version, added up by the database in one query, from each
+    learner's first answer to each question (the pairs): each learner's total over their items, and per version the
+    sums of the pair marks against the learner's mean elsewhere. Also each version's number of first answers."""
+    firsts, params = first_answers(period)
+    pairs = f"SELECT learner, item, mark, 1 AS answers FROM ({firsts}) f"
     with connection.cursor() as cursor:
-        cursor.execute(ITEM_SUMS_SQL.format(pairs=sql), params)
+        cursor.execute(ITEM_SUMS_SQL.format(pairs=pairs), params)
         rows = cursor.fetchall()
     sums, answers = {}, {}
     for item, n, score_sum, n_answers, usable, sx, sy, sxx, syy, sxy, min_x, max_x, min_y, max_y in rows:
@@ -416,13 +498,18 @@ def item_sums() -> tuple[dict[int, itemstats.ItemSums], dict[int, int]]:
     return sums, answers
 
 
-def item_rows() -> list[dict]:
-    """The item analysis as calculated now: every quiz-bank question, one row per version anyone answered, with its
-    figures and how often each option was chosen, as that version keyed it (a question nobody answered gets one empty
-    row); items worth a look first. JSON-ready, for teach.models.ItemAnalysis: the page reads it without a query."""
-    figures = item_figures()
+def item_rows(period: Period = Period()) -> list[dict]:
+    """The item analysis as calculated now: every published question (the quiz bank's and the cases'), one row per
+    version anyone answered first, with its figures and how often each option was chosen, as that version keyed it (a
+    question nobody answered gets one empty row); items worth a look first. JSON-ready, for
+    teach.models.ItemAnalysis: the page reads it without a query."""
+    figures = item_figures(period)
     answered = QuestionVersion.objects.filter(pk__in=figures)
-    questions = Question.objects.for_quizzes().prefetch_related("choices", Prefetch("versions", queryset=answered))
+    questions = (
+        Question.objects.published()
+        .select_related("case")
+        .prefetch_related("choices", Prefetch("versions", queryset=answered))
+    )
     rows = []
     for question in questions:
         for version in question.versions.all() or [None]:
@@ -433,6 +520,7 @@ def item_rows() -> list[dict]:
                 {
                     "question": question.pk,
                     "slug": question.slug,
+                    "case": question.case.title if question.case_id else None,
                     "topic": question.get_topic_display(),
                     "kind": question.kind,
                     "version": version.number if version else None,
@@ -449,15 +537,53 @@ def item_rows() -> list[dict]:
     return rows
 
 
+def decision_rows(period: Period = Period()) -> list[dict]:
+    """Per case, per decision point: how many learners, on their first take, put each hypothesis first, beside the
+    expert's answer. Two queries."""
+    leading = Hypothesis.objects.filter(
+        rank=1, commitment__progress__number=1, commitment__stage__case__is_published=True
+    )
+    if period.since is not None:
+        leading = leading.filter(commitment__committed_at__gte=period.since)
+    if period.until is not None:
+        leading = leading.filter(commitment__committed_at__lt=period.until)
+    counts = leading.order_by().values_list("commitment__stage", "ctype__name", "mimic__name").annotate(Count("pk"))
+    chosen: dict[int, Counter] = defaultdict(Counter)
+    for stage, type_name, mimic_name, n in counts:
+        chosen[stage][type_name or mimic_name] += n
+    stages = Stage.objects.filter(pk__in=chosen).select_related("case", "expert_type", "expert_mimic")
+    cases: dict[int, dict] = {}
+    for stage in sorted(stages, key=lambda s: (s.case.title, s.order)):
+        expert = stage.expert_type or stage.expert_mimic
+        total = sum(chosen[stage.pk].values())
+        case = cases.setdefault(stage.case_id, {"case": stage.case, "stages": []})
+        case["stages"].append(
+            {
+                "stage": stage,
+                "n": total,
+                "expert": expert.name if expert else None,
+                "choices": [
+                    {
+                        "name": name,
+                        "share": round(100 * n / total),
+                        "expert": expert is not None and name == expert.name,
+                    }
+                    for name, n in chosen[stage.pk].most_common()
+                ],
+            }
+        )
+    return list(cases.values())
+
+
 def item_summary():
     """The latest stored item analysis without its rows, for the dashboard's summary (None before the first)."""
     return ItemAnalysis.objects.defer("rows").latest_calculated()
 
 
-def item_page(analysis) -> list[dict]:
-    """A stored analysis's rows with each question's flags as they are now (one query)."""
+def item_page(rows: list[dict]) -> list[dict]:
+    """An analysis's rows with each question's flags as they are now (one query)."""
     flags = dict(Flag.objects.order_by().values_list("question").annotate(Count("pk")))
-    return [row | {"flags": flags.get(row["question"], 0)} for row in analysis.rows]
+    return [row | {"flags": flags.get(row["question"], 0)} for row in rows]
 
 
 def _option_shares(question, content: dict, data: dict | None) -> list[dict]:
@@ -474,6 +600,11 @@ def _option_shares(question, content: dict, data: dict | None) -> list[dict]:
     return rows
 
 
+# Below this, an item tells strong and weak learners apart too little to keep as it is (0.2, a usual cut-off in
+# classical test theory; Moodle's statistics report shows the same index).
+POOR_DISCRIMINATION = 0.2
+
+
 def concern(stats) -> str | None:
     """A plain-language reason to look at an item again, or None."""
     if stats is None:
@@ -482,6 +613,10 @@ def concern(stats) -> str | None:
         return "Stronger learners get it wrong more often: check the key and the stem."
     if stats.n >= 5 and stats.facility < 0.2:
         return "Very hard: almost nobody gets it right."
+    if stats.n >= 5 and stats.facility < 0.5:
+        return "Most learners miss it: check the key, the stem and what teaches it."
+    if stats.discrimination is not None and stats.discrimination < POOR_DISCRIMINATION:
+        return "Discriminates poorly: stronger and weaker learners do about as well on it."
     if stats.n >= 5 and stats.facility > 0.95:
         return "Very easy: nearly everyone gets it right."
     return None

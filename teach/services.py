@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from teach import selectors
@@ -13,6 +15,7 @@ from teach.models import Cohort, ItemAnalysis, new_join_code
 # Cohorts
 
 
+@transaction.atomic
 def cohort_create(*, instructor, name: str) -> Cohort:
     cohort = Cohort.objects.create(name=name.strip())
     cohort.instructors.add(instructor)
@@ -26,23 +29,27 @@ class Added:
     unknown: list[str] = field(default_factory=list)  # what matched no learner's username or email
 
 
+@transaction.atomic
 def cohort_learners_add(*, cohort: Cohort, names: list[str]) -> Added:
-    """Add learners by username or email (either exactly, the email in any case). Instructors and staff are not
-    learners and match nothing; an email two accounts share adds both, as both are that person's."""
-    result = Added()
-    present = set(cohort.learners.values_list("pk", flat=True))
-    for name in names:
-        found = list(selectors.learners().filter(Q(username=name) | Q(email__iexact=name)).order_by("username"))
-        if not found:
-            result.unknown.append(name)
-        for user in found:
-            if user.pk in present:
-                result.already.append(user.username)
-            else:
-                present.add(user.pk)
-                result.added.append(user.username)
-                cohort.learners.add(user)
-    return result
+    """Add learners by username (exactly) or email (in any case): three queries, however many names. Instructors
+    and staff are not learners and match nothing; an email two accounts share adds both."""
+    lowered = {name.lower() for name in names}
+    found = list(
+        selectors.learners()
+        .annotate(email_lower=Lower("email"))
+        .filter(Q(username__in=names) | Q(email_lower__in=lowered))
+        .order_by("username")
+        .only("pk", "username", "email")
+    )
+    present = set(cohort.learners.filter(pk__in=[u.pk for u in found]).values_list("pk", flat=True))
+    fresh = [user for user in found if user.pk not in present]
+    cohort.learners.add(*fresh)
+    matched = {user.username for user in found} | {user.email.lower() for user in found if user.email}
+    return Added(
+        added=[user.username for user in fresh],
+        already=[user.username for user in found if user.pk in present],
+        unknown=[name for name in names if name not in matched and name.lower() not in matched],
+    )
 
 
 def cohort_learner_remove(*, cohort: Cohort, learner) -> None:
@@ -73,19 +80,35 @@ class JoinRefused(Exception):
     pass
 
 
+# Wrong codes a learner may type in an hour before being asked to wait: a code has 31**8 values, and this keeps a
+# script from walking them.
+JOIN_TRIES_PER_HOUR = 20
+
+
 def cohort_join(*, learner, code: str) -> tuple[Cohort, bool]:
     """A learner joins the cohort whose code this is: (cohort, whether they were new to it). Refused with a message
-    when no open cohort has the code, or when the account is an instructor's."""
-    cohort = Cohort.objects.filter(join_code=code).first()
-    if cohort is None:
-        raise JoinRefused("No class has that code. Check it with your instructor.")
-    if not cohort.is_open:
-        raise JoinRefused(f"“{cohort.name}” is not taking new learners. Ask your instructor.")
+    when no open cohort has the code, when the account is an instructor's, or after too many wrong codes."""
+    tries_key = f"teach:join-tries:{learner.pk}"
+    if cache.get(tries_key, 0) >= JOIN_TRIES_PER_HOUR:
+        raise JoinRefused("Too many codes that did not work: wait an hour, or ask your instructor for the code.")
     if not selectors.learners().filter(pk=learner.pk).exists():
         raise JoinRefused("Instructor and staff accounts are not learners, so they cannot join a class.")
-    joined = not cohort.learners.filter(pk=learner.pk).exists()
+    cohort = Cohort.objects.filter(join_code=code).first()
+    if cohort is None:
+        cache.add(tries_key, 0, timeout=3600)
+        cache.incr(tries_key)
+        raise JoinRefused("No class has that code. Check it with your instructor.")
+    if cohort.learners.filter(pk=learner.pk).exists():
+        return cohort, False
+    if not cohort.is_open:
+        raise JoinRefused("That class is not taking new learners. Ask your instructor.")
     cohort.learners.add(learner)
-    return cohort, joined
+    return cohort, True
+
+
+def cohort_leave(*, cohort: Cohort, learner) -> None:
+    """The learner leaves a cohort: its instructors no longer see them. What they did stays theirs."""
+    cohort.learners.remove(learner)
 
 
 # Item analysis

@@ -13,7 +13,9 @@ urlpatterns = [
     path("cohorts/<int:pk>/learners/<int:learner>/remove/", views.cohort_learner_remove, name="cohort-learner-remove"),
     path("cohorts/<int:pk>/code/", views.cohort_code, name="cohort-code"),
     path("learners/<int:pk>/", views.learner, name="learner"),
+    path("learners/<int:pk>/unlock/", views.learner_unlock, name="learner-unlock"),
     path("join/", views.join, name="join"),
+    path("cohorts/<int:pk>/leave/", views.leave, name="leave"),
     # item analysis
     path("items/", views.items, name="items"),
     path("items/recalculate/", views.items_recalculate, name="items-recalculate"),

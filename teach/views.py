@@ -1,10 +1,14 @@
 import csv
+from datetime import datetime, time, timedelta
 
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,7 +17,7 @@ from quizzes.models import ProblemReport
 from teach import selectors
 from teach import services as teaching
 from teach.access import instructor_required
-from teach.forms import AddLearnersForm, CohortForm, JoinForm, ResolveReportForm
+from teach.forms import AddLearnersForm, CohortForm, ItemPeriodForm, JoinForm, ResolveReportForm
 from teach.models import Cohort
 from teach.services import item_analysis_calculate, item_analysis_current
 
@@ -28,7 +32,7 @@ GRADE_COLUMNS = [
     "case_reasoning_percent",
     "last_answer",
 ]
-ITEM_COLUMNS = ["question", "version", "n", "facility", "discrimination", "concern"]
+ITEM_COLUMNS = ["question", "case", "version", "n", "facility", "discrimination", "concern"]
 
 
 @require_GET
@@ -128,20 +132,39 @@ def cohort_code(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_cohort_url(cohort, "cohort-heading"))
 
 
+def _visible_learners(user):
+    """The learners an instructor may open: those of their cohorts (a superuser: every learner)."""
+    people = selectors.learners()
+    if user.is_superuser:
+        return people
+    return people.filter(pk__in=Cohort.learners.through.objects.filter(cohort__instructors=user).values("user_id"))
+
+
 @require_GET
 @instructor_required
 def learner(request: HttpRequest, pk: int) -> HttpResponse:
     """One learner in detail, for an instructor whose cohort they are in (a superuser: any learner)."""
-    people = selectors.learners()
-    if not request.user.is_superuser:
-        people = people.filter(cohorts__in=Cohort.objects.taught_by(request.user)).distinct()
-    person = get_object_or_404(people, pk=pk)
+    person = get_object_or_404(_visible_learners(request.user), pk=pk)
     theirs = Cohort.objects.taught_by(request.user).filter(learners=person).order_by("name")
-    context = selectors.learner_detail(person) | {"person": person, "cohorts": theirs}
+    context = selectors.learner_detail(person) | {
+        "person": person,
+        "cohorts": theirs,
+        "lockout_limit": settings.AXES_FAILURE_LIMIT,
+    }
     return render(request, "teach/learner.html", context)
 
 
-# Learners join a cohort
+@require_POST
+@instructor_required
+def learner_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift a lock-out after too many wrong passwords (django-axes), for a learner of the instructor's cohorts."""
+    person = get_object_or_404(_visible_learners(request.user), pk=pk)
+    axes_reset(username=person.get_username())
+    messages.success(request, f"{person.username} can log in again now (wrong passwords forgotten).")
+    return redirect("teach:learner", pk=person.pk)
+
+
+# Learners join and leave cohorts
 
 
 @login_required
@@ -183,8 +206,43 @@ def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @instructor_required
 def items(request: HttpRequest) -> HttpResponse:
-    analysis = item_analysis_current()
-    return render(request, "teach/items.html", {"analysis": analysis, "items": selectors.item_page(analysis)})
+    form, period = _period(request)
+    if form.errors:
+        context = {"form": form, "items": [], "decisions": [], "analysis": None}
+        return render(request, "teach/items.html", context, status=400)
+    analysis, rows = _analysis(period)
+    context = {
+        "form": form,
+        "period": period,
+        "analysis": analysis,
+        "calculated": analysis.calculated if analysis else timezone.now(),
+        "items": selectors.item_page(rows),
+        "decisions": selectors.decision_rows(period),
+    }
+    return render(request, "teach/items.html", context)
+
+
+def _period(request: HttpRequest) -> tuple[ItemPeriodForm, selectors.Period]:
+    """The dates asked for (?since=&until=, both inclusive), as a Period in the instructor's own days."""
+    form = ItemPeriodForm(request.GET if {"since", "until"} & set(request.GET) else None)
+    if not form.is_bound or not form.is_valid():
+        return form, selectors.Period()
+    since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+
+    def start_of(day):
+        return timezone.make_aware(datetime.combine(day, time.min))
+
+    return form, selectors.Period(
+        since=start_of(since) if since else None, until=start_of(until + timedelta(days=1)) if until else None
+    )
+
+
+def _analysis(period: selectors.Period):
+    """The stored analysis over every answer (calculated anew when old), or one calculated now for a period."""
+    if period.whole:
+        analysis = item_analysis_current()
+        return analysis, analysis.rows
+    return None, selectors.item_rows(period)
 
 
 @require_POST
@@ -198,15 +256,21 @@ def items_recalculate(request: HttpRequest) -> HttpResponse:
 @require_GET
 @instructor_required
 def items_csv(request: HttpRequest) -> HttpResponse:
-    """The item analysis as CSV, one row per question version, as the page shows it."""
-    analysis = item_analysis_current()
-    response = _csv_response(f"calcinosis-items-{analysis.calculated:%Y%m%d-%H%M}.csv")
+    """The item analysis as CSV, one row per question version, as the page shows it (for its dates, if any)."""
+    form, period = _period(request)
+    if form.errors:
+        errors = " ".join(e for field in form.errors.values() for e in field)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    analysis, rows = _analysis(period)
+    stamp = analysis.calculated if analysis else timezone.now()
+    response = _csv_response(f"calcinosis-items-{timezone.localtime(stamp):%Y%m%d-%H%M}.csv")
     writer = csv.writer(response)
     writer.writerow(ITEM_COLUMNS)
-    for row in analysis.rows:
+    for row in rows:
         writer.writerow(
             [
                 _csv_text(row["slug"]),
+                _csv_text(row.get("case") or ""),
                 row["version"] or "",
                 row["n"],
                 _csv_number(row["facility"]),
@@ -220,13 +284,19 @@ def items_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 @instructor_required
 def grades_csv(request: HttpRequest) -> HttpResponse:
-    """The grade report as CSV, one row per learner: of one cohort (?cohort=), or of all the instructor's."""
+    """The grade report as CSV, one row per learner: of one cohort (?cohort=), or of all the instructor's; after the
+    totals, the accuracy on each topic and the reasoning score on each case (first take, once completed)."""
     scope = selectors.scope_for(request.user, request.GET.get("cohort"))
     name = f"-{slugify(scope.cohort.name) or scope.cohort.pk}" if scope.cohort else ""
     response = _csv_response(f"calcinosis-grades{name}.csv")
     writer = csv.writer(response)
-    writer.writerow(GRADE_COLUMNS)
     people = scope.learners() if (scope.cohorts or scope.everyone) else selectors.learners().none()
+    extra = selectors.grade_columns(people)
+    writer.writerow(
+        GRADE_COLUMNS
+        + [f"topic_{value}_percent" for value, _ in extra.topics]
+        + [f"case_{case.slug}_reasoning_percent" for case in extra.cases]
+    )
     for learner in selectors.cohort_learners(people):
         writer.writerow(
             [
@@ -240,6 +310,8 @@ def grades_csv(request: HttpRequest) -> HttpResponse:
                 _csv_percent(learner.reasoning),
                 learner.last_answer.isoformat(timespec="seconds") if learner.last_answer else "",
             ]
+            + [_csv_percent(extra.topic_accuracy.get((learner.pk, value))) for value, _ in extra.topics]
+            + [_csv_percent(extra.case_reasoning.get((learner.pk, case.pk))) for case in extra.cases]
         )
     return response
 
@@ -262,3 +334,12 @@ def _csv_percent(value) -> str:
 def _csv_number(value: float | None) -> str:
     """A figure in 0..1 (or -1..1), three decimals; a negative one is a number, not text, so it needs no defusing."""
     return "" if value is None else f"{value:.3f}"
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(Cohort.objects.filter(learners=request.user), pk=pk)
+    teaching.cohort_leave(cohort=cohort, learner=request.user)
+    messages.success(request, f"You left {cohort.name}. Its instructors no longer see your progress.")
+    return redirect(reverse("quizzes:progress") + "#cohorts-heading")

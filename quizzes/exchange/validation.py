@@ -4,8 +4,8 @@ answer (the rule of quizzes.answerability)."""
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from quizzes import calculated
 from quizzes.answerability import MIN_OPTIONS, answerability_problems, enough_correct, option_problem
@@ -29,12 +29,16 @@ class Knowledge:
     sites: frozenset[str] = frozenset()
     differentials: frozenset[str] = frozenset()
     cases: frozenset[str] = frozenset()
+    # Section slug -> the ids of its headings, when known (from a database): an anchor must be one of them.
+    headings: Mapping[str, frozenset[str]] | None = None
 
     @classmethod
     def from_json(cls, data: dict) -> "Knowledge":
-        """From knowledge.json's shape: each field a list of objects with a slug."""
-        return cls(**{f.name: frozenset(item["slug"] for item in data.get(f.name, [])) for f in fields(cls)})
+        """From knowledge.json's shape: each field a list of objects with a slug (no headings: pages are Markdown)."""
+        return cls(**{name: frozenset(item["slug"] for item in data.get(name, [])) for name in _SLUG_FIELDS})
 
+
+_SLUG_FIELDS = ("sections", "types", "conditions", "sites", "differentials", "cases")
 
 # ---------------------------------------------------------------- validation
 
@@ -56,7 +60,7 @@ def validate_row(row, knowledge: Knowledge) -> list[str]:
     what no learner could answer. Editorial rules (option counts, wording) belong to the content tests.
     """
     if isinstance(knowledge, dict):
-        knowledge = Knowledge(**{f.name: frozenset(knowledge.get(f.name, ())) for f in fields(Knowledge)})
+        knowledge = Knowledge(**{name: frozenset(knowledge.get(name, ())) for name in _SLUG_FIELDS})
     if not isinstance(row, dict):
         return [f"A question is a {type(row).__name__}, not an object."]
     check = _KIND_CHECKS.get(row["kind"]) if _known(row.get("kind"), KINDS) else lambda row, knowledge: []
@@ -101,11 +105,14 @@ def _link_problems(row: dict, knowledge: Knowledge) -> list[str]:
     section = row.get("section")
     if section is not None and not _known(section, knowledge.sections):
         problems.append(f"unknown section {section!r}.")
-    anchor = row.get("anchor")
+    anchor = row.get("anchor") or None  # "" is no anchor, as the loader reads it
     if anchor is not None and (not isinstance(anchor, str) or not ANCHOR_RE.fullmatch(anchor)):
         problems.append("its anchor must be the id of a heading, such as 'skin-biopsy'.")
     elif anchor and section is None:
         problems.append("it has an anchor but no section for it to be on.")
+    elif anchor and isinstance(section, str) and anchor not in (knowledge.headings or {}).get(section, {anchor}):
+        ids = ", ".join(sorted(knowledge.headings[section])) or "none"
+        problems.append(f"section {section!r} has no heading {anchor!r} (its headings: {ids}).")
     about = row.get("about", {})
     if not isinstance(about, dict):
         return [*problems, "about must be an object of slug lists."]

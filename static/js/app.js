@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  // The learner's time zone, for the server to show dates and times in it (pages/middleware.py); read again on
+  // The learner's time zone, for the server to show dates and times in it (accounts/middleware.py); read again on
   // every page, so a laptop that travels follows its owner. The first page after a change is still in the old zone.
   try {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -54,6 +54,7 @@ def test_the_item_analysis_still_counts_a_deleted_learners_answer(
     client.force_login(instructor)
     assert _item_row(client, question) == {
         "question": question.slug,
+        "case": "",
         "version": "1",
         "n": "2",
         "facility": "0.500",

@@ -52,8 +52,8 @@ def test_a_learner_works_through_a_case(page):
         reveal.click()
         expect(page.locator(".case-stage")).to_have_count(shown + 1)
     page.get_by_role("link", name=re.compile("^Open it on its own page")).first.click()
-    if page.locator("#id_value").count():
-        page.locator("#id_value").fill("70")
+    if page.locator(".answer-form input[name=value]").count():
+        page.locator(".answer-form input[name=value]").fill("70")
     else:
         page.locator(".answer-form input[name=choice]").first.check()
     page.get_by_role("button", name="Submit answer").click()

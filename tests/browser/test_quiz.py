@@ -20,8 +20,8 @@ def _sign_up(page, username="quizzer"):
 
 def _answer_current(page):
     """Answer whatever kind of question is showing, by keyboard where the page offers it."""
-    if page.locator("#id_value").count():
-        page.locator("#id_value").fill("42")
+    if page.locator(".answer-form input[name=value]").count():
+        page.locator(".answer-form input[name=value]").fill("42")
     else:
         page.wait_for_load_state("load")  # the page's script handles the keys once loaded
         page.keyboard.press("1")  # number keys choose an option
@@ -64,12 +64,12 @@ def test_a_double_click_records_one_answer(page):
     _sign_up(page, "doubleclicker")
     page.goto("/quizzes/")
     page.get_by_role("button", name="Start quiz").click()
-    _answer_current_without_submit = page.locator("#id_value").count() == 0
+    _answer_current_without_submit = page.locator(".answer-form input[name=value]").count() == 0
     if _answer_current_without_submit:
         page.wait_for_load_state("load")
         page.keyboard.press("1")
     else:
-        page.locator("#id_value").fill("42")
+        page.locator(".answer-form input[name=value]").fill("42")
     page.get_by_role("button", name="Submit answer").dblclick()
     expect(page.locator(".feedback-headline")).to_be_visible()
     assert Response.objects.count() == 1

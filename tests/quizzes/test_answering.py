@@ -214,7 +214,7 @@ def test_the_service_returns_the_stored_answer_for_a_repeat(learner, attempt):
 def test_a_refused_answer_shows_the_message_beside_the_options(learner_client, attempt, data, message):
     response = learner_client.post(_url(attempt, action="answer/"), {"certainty": "sure", **data})
     assert response.status_code == 400
-    assert f'<div class="text-danger small mb-2" id="choice-errors">{message}</div>' in response.content.decode()
+    assert f'<div class="text-danger small mb-2" id="choice-errors-1">{message}</div>' in response.content.decode()
 
 
 def test_resume_goes_to_the_first_unanswered_question(learner_client, attempt):

@@ -1,7 +1,6 @@
 """A question's "Read more" lands on the heading of the reference page that teaches it (Question.anchor)."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from quizzes import services
 from quizzes.exchange import Knowledge, validate_row
@@ -18,24 +17,62 @@ def section():
 
 def test_a_heading_of_the_page_is_accepted_and_linked_with_its_name(section):
     question = question_with_choices(section=section, anchor="skin-biopsy")
-    question.full_clean()
+    assert question.anchor_problem() is None
     assert question.reading() == ("/reference/biopsy-page/#skin-biopsy", "Biopsy: Skin biopsy")
 
 
 def test_an_unknown_heading_is_refused_naming_the_headings_there_are(section):
     question = question_with_choices(section=section, anchor="skin-biopsies")
-    with pytest.raises(ValidationError) as refused:
-        question.full_clean()
-    message = " ".join(refused.value.message_dict["anchor"])
-    assert "no heading with the id “skin-biopsies”" in message
-    assert "skin-biopsy (Skin biopsy); imaging (Imaging)" in message
+    problem = question.anchor_problem()
+    assert "no heading with the id “skin-biopsies”" in problem
+    assert "skin-biopsy (Skin biopsy); imaging (Imaging)" in problem
+    assert question_with_choices(section=section, anchor="imaging").anchor_problem() is None
 
 
 def test_a_heading_needs_its_page():
-    question = question_with_choices(anchor="skin-biopsy")
-    with pytest.raises(ValidationError) as refused:
-        question.full_clean()
-    assert "choose the section first" in " ".join(refused.value.message_dict["anchor"])
+    assert "choose the section first" in question_with_choices(anchor="skin-biopsy").anchor_problem()
+
+
+def _change_form(question, **changes) -> dict:
+    """The question's admin change form as the page posts it, its options as they are, with `changes` made."""
+    form = {
+        "slug": question.slug, "topic": question.topic, "kind": question.kind, "stem": question.stem,
+        "teaching_point": question.teaching_point, "section": question.section_id or "", "anchor": question.anchor,
+        "is_published": "on", "variables": "{}", "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    choices = list(question.choices.order_by("order"))
+    form |= {"choices-TOTAL_FORMS": str(len(choices)), "choices-INITIAL_FORMS": str(len(choices))}
+    for i, choice in enumerate(choices):
+        form |= {
+            f"choices-{i}-id": str(choice.pk), f"choices-{i}-question": str(question.pk),
+            f"choices-{i}-order": str(choice.order), f"choices-{i}-text": choice.text,
+            f"choices-{i}-explanation": choice.explanation,
+        }  # fmt: skip
+        if choice.is_correct:
+            form[f"choices-{i}-is_correct"] = "on"
+    return form | changes
+
+
+def test_the_question_admin_refuses_a_heading_the_page_lacks(instructor_client, section):
+    question = question_with_choices(section=section)
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    response = instructor_client.post(url, _change_form(question, anchor="nope"))
+    assert response.status_code == 200 and "has no heading with the id “nope”" in response.text
+    response = instructor_client.post(url, _change_form(question, anchor="imaging"))
+    assert response.status_code == 302, response.text[:3000]
+    question.refresh_from_db()
+    assert question.anchor == "imaging"
+
+
+def test_a_heading_renamed_later_does_not_stop_other_edits(instructor_client, section):
+    question = question_with_choices(section=section, anchor="skin-biopsy")
+    section.body = "## Histology\n\nText."
+    section.save()
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    response = instructor_client.post(url, _change_form(question, stem="A new stem?"))
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.stem == "A new stem?" and question.reading() == ("/reference/biopsy-page/", "Biopsy")
 
 
 def test_a_heading_since_removed_falls_back_to_the_top_of_the_page(section):
@@ -103,3 +140,17 @@ def test_every_starter_question_lands_on_a_heading_of_its_page():
         elif anchor:
             assert question.reading()[0].endswith(f"#{anchor}")
     assert wrong == {}
+
+
+def test_import_refuses_a_heading_the_page_lacks_when_the_headings_are_known():
+    question = {
+        "slug": "q", "kind": "single", "topic": "type", "stem": "Which?", "teaching_point": "This.",
+        "section": "dystrophic", "anchor": "causes", "about": {},
+        "choices": [{"text": t, "correct": t == "A", "explanation": "."} for t in "ABCD"],
+    }  # fmt: skip
+    known = Knowledge(sections=frozenset({"dystrophic"}), headings={"dystrophic": frozenset({"causes", "mechanism"})})
+    assert validate_row(question, known) == []
+    problems = validate_row({**question, "anchor": "cause"}, known)
+    assert problems == ["Question 'q': section 'dystrophic' has no heading 'cause' (its headings: causes, mechanism)."]
+    assert validate_row({**question, "anchor": ""}, known) == []  # empty is no anchor, as the loader reads it
+    assert validate_row({**question, "section": ["x"]}, known)  # refused, never a crash

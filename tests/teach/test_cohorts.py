@@ -3,12 +3,14 @@
 import csv
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from quizzes.models import Response
 from teach.models import Cohort
@@ -219,3 +221,116 @@ def test_the_admin_lists_an_instructors_own_cohorts(instructor_client, instructo
     assert "Mine" in body and "Their block" not in body
     assert instructor_client.get(f"/admin/teach/cohort/{theirs.pk}/change/").status_code == 302  # not found: back
     assert instructor_client.get(f"/admin/teach/cohort/{mine.pk}/change/").status_code == 200
+
+
+def test_a_running_exams_marks_stay_hidden_from_the_instructor_too(instructor_client, learner):
+    answer(learner, singles(2), right=False, mode="exam", finish=False)
+    cohort = enrol(learner)
+    assert "0 answers" in instructor_client.get(f"/teach/learners/{learner.pk}/").text
+    table = instructor_client.get(f"/teach/?cohort={cohort.pk}").text
+    assert re.search(r">learner</a></td><td>0</td><td>–</td>", table)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/teach/cohorts/"),
+        ("post", "/teach/cohorts/{cohort}/learners/"),
+        ("post", "/teach/cohorts/{cohort}/learners/{learner}/remove/"),
+        ("post", "/teach/cohorts/{cohort}/code/"),
+        ("get", "/teach/learners/{learner}/"),
+    ],
+)
+def test_learners_and_visitors_cannot_use_the_instructors_pages(client, learner, method, path):
+    cohort = Cohort.objects.create(name="Block")
+    cohort.learners.add(learner)
+    url = path.format(cohort=cohort.pk, learner=learner.pk)
+    anonymous = getattr(client, method)(url, {"action": "renew", "people": "learner", "name": "x"})
+    assert anonymous.status_code == 302 and anonymous.url.startswith("/accounts/login/")
+    client.force_login(learner)
+    assert getattr(client, method)(url, {"action": "renew", "people": "learner", "name": "x"}).status_code == 403
+    assert Cohort.objects.get().join_code == cohort.join_code and Cohort.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/teach/cohorts/", "/teach/cohorts/1/learners/", "/teach/cohorts/1/code/", "/teach/cohorts/1/leave/"]
+)
+def test_the_actions_refuse_a_get(instructor_client, path):
+    assert instructor_client.get(path).status_code == 405
+
+
+def test_a_learner_leaves_a_cohort_from_their_progress_page(instructor, learner_client, learner):
+    cohort = enrol(learner, name="Block")
+    assert "Leave Block" in learner_client.get("/progress/").text
+    response = learner_client.post(f"/teach/cohorts/{cohort.pk}/leave/", follow=True)
+    assert "You left Block." in response.text and not cohort.learners.exists()
+    assert learner_client.post(f"/teach/cohorts/{cohort.pk}/leave/").status_code == 404
+
+
+def test_a_member_of_a_closed_cohort_is_told_they_are_in_it(instructor, learner_client, learner):
+    cohort = enrol(learner, name="Block")
+    cohort.is_open = False
+    cohort.save()
+    response = learner_client.post("/teach/join/", {"code": cohort.join_code}, follow=True)
+    assert "You are already in Block." in response.text
+
+
+def test_guessing_codes_is_stopped_after_twenty_tries(instructor, learner_client, learner):
+    cohort = enrol(name="Block")
+    for _ in range(20):
+        assert "No class has that code." in learner_client.post("/teach/join/", {"code": "ZZZZ-ZZZZ"}).text
+    refused = learner_client.post("/teach/join/", {"code": cohort.join_code})
+    assert refused.status_code == 400 and "Too many codes that did not work" in refused.text
+    assert not cohort.learners.exists()
+
+
+def test_instructors_are_not_offered_a_join_box(instructor_client):
+    assert "Your classes" not in instructor_client.get("/progress/").text
+
+
+def test_adding_many_learners_costs_the_same_queries_as_adding_one(instructor_client):
+    cohort = enrol(name="Block")
+    people = [UserFactory(username=f"p{i:02d}") for i in range(30)]
+
+    def cost(names: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            instructor_client.post(f"/teach/cohorts/{cohort.pk}/learners/", {"people": names})
+        return len(queries)
+
+    one = cost("p00")
+    many = cost(" ".join(p.username for p in people[1:]) + " nobody@example.org")
+    assert many == one and cohort.learners.count() == 30
+
+
+def test_an_instructor_unlocks_a_learner_locked_out_by_wrong_passwords(instructor_client, learner):
+    from tests.conftest import PASSWORD
+
+    enrol(learner)
+    device = Client()
+    for _ in range(5):
+        device.post("/accounts/login/", {"username": "learner", "password": "wrong"})
+    assert device.post("/accounts/login/", {"username": "learner", "password": PASSWORD}).status_code == 429
+    response = instructor_client.post(f"/teach/learners/{learner.pk}/unlock/", follow=True)
+    assert "learner can log in again now" in response.text
+    assert device.post("/accounts/login/", {"username": "learner", "password": PASSWORD}).status_code == 302
+
+
+def test_only_ones_own_learners_are_unlocked(instructor_client, theirs):
+    stranger = theirs.learners.get()
+    assert instructor_client.post(f"/teach/learners/{stranger.pk}/unlock/").status_code == 404
+    assert instructor_client.get(f"/teach/learners/{stranger.pk}/unlock/").status_code == 405
+
+
+def test_the_grade_report_has_a_column_per_topic_and_per_case(instructor_client, learner):
+    answer(learner, singles(2), right=True)
+    done = CaseProgressFactory(learner=learner, completed=timezone.now())
+    CommitmentFactory(progress=done, score=Decimal("0.5"))
+    cohort = enrol(learner)
+    rows = list(csv.DictReader(io.StringIO(instructor_client.get(f"/teach/grades.csv?cohort={cohort.pk}").text)))
+    [row] = rows
+    topic = singles(1)[0].topic
+    assert row[f"topic_{topic}_percent"] == "100.0" and row["topic_management_percent"] == ""
+    assert row[f"case_{done.case.slug}_reasoning_percent"] == "50.0"
+    mine = f"case_{done.case.slug}_reasoning_percent"
+    other_cases = [k for k in row if k.startswith("case_") and k not in (mine, "case_reasoning_percent")]
+    assert other_cases and all(row[k] == "" for k in other_cases)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from quizzes.models import Attempt, Choice, Question, Response
 from quizzes.versions import version_for
 from teach.models import ItemAnalysis
-from tests.factories import UserFactory, question_with_choices
+from tests.factories import CaseProgressFactory, CommitmentFactory, UserFactory, question_with_choices
 from tests.teach.conftest import answer, singles
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 PAGES = ["/teach/items/", "/teach/items.csv"]
 
 
-def _csv(client) -> list[dict]:
-    response = client.get("/teach/items.csv")
+def _csv(client, query: str = "") -> list[dict]:
+    response = client.get(f"/teach/items.csv{query}")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="calcinosis-items-')
@@ -63,6 +63,7 @@ def test_it_shows_each_item_with_its_figures(instructor_client, learner, other_l
     row = _row(instructor_client, questions[0].slug)
     assert row == {
         "question": questions[0].slug,
+        "case": "",
         "version": "1",
         "n": "2",
         "facility": "0.500",
@@ -124,14 +125,64 @@ def test_a_calculation_older_than_its_age_is_made_again(instructor_client, learn
     assert _row(instructor_client, question.slug)["n"] == "2"
 
 
-def test_case_questions_are_not_items(instructor_client, learner):
+def test_case_questions_are_items_too_named_with_their_case(instructor_client, learner):
     answer(learner, singles(1))
-    case_question = Question.objects.filter(case__isnull=False).first()
+    case_question = Question.objects.filter(case__isnull=False).select_related("case").first()
     attempt = Attempt.objects.create(learner=learner, mode=Attempt.Mode.CASE)
     version = version_for(case_question, list(case_question.choices.all()))
     Response.objects.create(attempt=attempt, question=case_question, version=version, score=1)
-    slugs = {row["question"] for row in _csv(instructor_client)}
-    assert case_question.slug not in slugs and len(slugs) == Question.objects.for_quizzes().count()
+    rows = {row["question"]: row for row in _csv(instructor_client)}
+    assert rows[case_question.slug]["case"] == case_question.case.title and rows[case_question.slug]["n"] == "1"
+    assert len(rows) == Question.objects.published().count()
+    body = instructor_client.get("/teach/items/").text
+    assert f"in the case “{case_question.case.title}”" in body
+
+
+def test_only_a_learners_first_answer_to_a_question_counts(instructor_client, learner, other_learner):
+    question = question_with_choices(slug="q-first", topic="management")
+    answer(learner, [question], right=False)
+    answer(learner, [question], right=True)  # a retry: practice, not a measure of the item
+    answer(other_learner, [question], right=True)
+    row = _row(instructor_client, "q-first")
+    assert row["n"] == "2" and row["facility"] == "0.500"
+    body = instructor_client.get("/teach/items/").text
+    right = question.choices.get(is_correct=True).text
+    assert f"<strong>✓ {right}</strong>: 50%" in body
+
+
+def test_the_dates_narrow_it_to_first_answers_given_then(instructor_client, learner, other_learner):
+    question = question_with_choices(slug="q-dated", topic="management")
+    answer(learner, [question], right=False)
+    answer(other_learner, [question], right=True)
+    Response.objects.filter(attempt__learner=learner).update(answered_at=timezone.now() - timedelta(days=40))
+    today = timezone.localdate().isoformat()
+    body = instructor_client.get(f"/teach/items/?since={today}&until={today}").text
+    assert "Calculated now for these dates" in body and "Recalculate now" not in body
+    rows = {r["question"]: r for r in _csv(instructor_client, f"?since={today}&until={today}")}
+    assert rows["q-dated"]["n"] == "1" and rows["q-dated"]["facility"] == "1.000"
+    assert _row(instructor_client, "q-dated")["n"] == "2"  # all dates: both
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("?since=2027-13-01", "Enter a date such as"), ("?since=2027-03-02&until=2027-03-01", "The end comes before")],
+)
+def test_bad_dates_are_explained(instructor_client, query, message):
+    response = instructor_client.get(f"/teach/items/{query}")
+    assert response.status_code == 400 and message in response.text
+    assert instructor_client.get(f"/teach/items.csv{query}").status_code == 400
+
+
+def test_the_case_decisions_show_what_learners_put_first(instructor_client, learner, other_learner):
+    first = CommitmentFactory(progress=CaseProgressFactory(learner=learner), ranking=["metastatic"])
+    CommitmentFactory(
+        progress=CaseProgressFactory(learner=other_learner, case=first.progress.case), stage=first.stage,
+        ranking=[first.stage.expert_answer],
+    )  # fmt: skip
+    body = instructor_client.get("/teach/items/").text
+    expert = first.stage.expert_type.name
+    assert first.progress.case.title in body and f"{first.stage.title} (2 learners)" in body
+    assert f"<strong>✓ {expert}</strong> 50%" in body and "Metastatic 50%" in body
 
 
 def test_the_dashboard_sums_it_up_without_calculating_it(instructor_client, learner):

@@ -75,6 +75,7 @@ def known() -> exchange.Knowledge:
 
     return exchange.Knowledge(
         sections=slugs(Section),
+        headings={section.slug: frozenset(section.headings()) for section in Section.objects.only("slug", "body_html")},
         types=slugs(CalcinosisType),
         conditions=slugs(Condition),
         sites=slugs(BodySite),
