@@ -1,7 +1,9 @@
+from adminsortable2.admin import CustomInlineFormSetMixin, SortableAdminBase, SortableStackedInline
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils.html import format_html
 
 from cases.models import Case, Stage
@@ -29,7 +31,20 @@ class StageForm(forms.ModelForm):
         return image
 
 
-class StageFormSet(BaseInlineFormSet):
+class StageFormSet(CustomInlineFormSetMixin, BaseInlineFormSet):
+    """Stages are put in order by dragging them (django-admin-sortable2), or by typing their number: the package
+    hides the number once it can drag, and the keyboard needs it, so it stays a visible field the drag keeps up to
+    date."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        order = self.form.base_fields.get("order")
+        if order is not None:
+            order.widget = forms.NumberInput(attrs={"class": "_reorder_ vIntegerField", "min": 1})
+            order.is_hidden = False
+            order.required = True
+            order.help_text = "Drag a stage by its bar to move it, or type its place (1 first)."
+
     def clean(self):
         """A published case needs at least two stages (checked on the stages as edited)."""
         super().clean()
@@ -59,19 +74,20 @@ class QuestionFormSet(BaseInlineFormSet):
             question = form.instance
             options = list(question.choices.values("is_correct", "is_neutral")) if question.pk else []
             for problem in question.answerability_problems(options):
-                problems.append(f"{question.slug or 'New question'}: {problem} Add its options on the question's page.")
+                problems.append(f"{question.slug}: {problem} Open it (“Edit with its options”) to add them.")
         if problems:
             raise ValidationError(problems)
 
 
-class StageInline(admin.StackedInline):
+class StageInline(SortableStackedInline):
     model = Stage
     form = StageForm
     formset = StageFormSet
     extra = 0
     ordering = ["order"]
     fields = [
-        ("order", "kind"),
+        "order",  # on a line of its own: sortable2 adds it again unless it finds it listed by itself
+        "kind",
         "title",
         "body",
         ("image", "image_alt"),
@@ -85,14 +101,36 @@ class StageInline(admin.StackedInline):
 
 
 class CaseQuestionInline(admin.TabularInline):
+    """The case's questions at a glance (stem, stage, published), each opened with its options on its own page, which
+    leads back here. New ones are made there too, options and all in one step, from the link above the list: a
+    question made here would have no options yet."""
+
     model = Question
     formset = QuestionFormSet
     fk_name = "case"
     extra = 0
-    fields = ["slug", "topic", "kind", "stem", "teaching_point", "stage", "is_published"]
-    show_change_link = True
+    fields = ["slug", "topic", "kind", "stem", "stage", "is_published", "edit_with_options"]
+    readonly_fields = ["edit_with_options"]
     verbose_name = "case question"
-    verbose_name_plural = "case questions (options are edited on each question's own page)"
+    verbose_name_plural = "case questions"
+    template = "admin/cases/case/question_inline.html"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # added with its options from the link above the list (case_question_add_url)
+
+    @admin.display(description="Options")
+    def edit_with_options(self, question: Question) -> str:
+        if not question.pk:
+            return ""
+        url = reverse("admin:quizzes_question_change", args=[question.pk])
+        preview = reverse("quizzes:preview", args=[question.pk])
+        return format_html(
+            '<a href="{}">Edit with its options<span class="visually-hidden">: {}</span></a> · '
+            '<a href="{}" target="_blank" rel="noopener">Preview as a learner</a>',
+            url,
+            question.slug,
+            preview,
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Offer only this case's stages.
@@ -103,7 +141,7 @@ class CaseQuestionInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(SortableAdminBase, admin.ModelAdmin):
     list_display = ["title", "difficulty", "diagnosis_type", "diagnosis_differential", "is_published", "updated"]
     list_filter = ["is_published", "difficulty", "diagnosis_type"]
     search_fields = ["title", "slug", "presentation", "debrief"]
@@ -125,6 +163,8 @@ class CaseAdmin(admin.ModelAdmin):
         if not case.pk:
             return "Save the case first."
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">Open the case as a learner sees it</a>',
+            '<a href="{}" target="_blank" rel="noopener">Preview the whole case, keys and all (records nothing)</a> · '
+            '<a href="{}" target="_blank" rel="noopener">Take it as a learner does</a>',
+            reverse("cases:preview", args=[case.slug]),
             case.get_absolute_url(),
         )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/start/", views.start, name="start"),
     path("<slug:slug>/reveal/", views.reveal, name="reveal"),
     path("<slug:slug>/retake/", views.retake, name="retake"),
+    path("<slug:slug>/preview/", views.preview, name="preview"),
     # its stages
     path("<slug:slug>/stages/<int:stage_id>/commit/", views.commit, name="commit"),
     path("<slug:slug>/stages/<int:stage_id>/report/", views.stage_report, name="stage-report"),

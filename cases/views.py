@@ -1,15 +1,18 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
+from calcinosis.authoring import is_instructor
 from cases import selectors, services
 from cases.forms import DecisionForm
 from cases.models import Case, CaseProgress, Stage, offered_hypotheses
-from quizzes.models import Certainty
+from quizzes.models import Certainty, Choice, Question
 from quizzes.reports import report_file, report_form_context
 
 
@@ -193,3 +196,27 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private"
     return response
+
+
+@login_required
+@require_GET
+def preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """An instructor reads the whole case at once, as a learner meets it stage by stage: every stage, the decision
+    points with the expert's answer and reasoning, the questions with their keys, and the debrief. Drafts too;
+    nothing is recorded (a learner's page would start a take)."""
+    if not is_instructor(request.user):
+        raise PermissionDenied("Instructors only.")
+    stages = Stage.objects.select_related("expert_type", "expert_mimic").prefetch_related("mimics").order_by("order")
+    questions = Question.objects.order_by("stage__order", "pk").prefetch_related(
+        Prefetch("choices", queryset=Choice.objects.filter(is_retired=False))
+    )
+    case = get_object_or_404(
+        Case.objects.prefetch_related(Prefetch("stages", queryset=stages), Prefetch("questions", queryset=questions)),
+        slug=slug,
+    )
+    by_stage: dict[int | None, list] = {}
+    for question in case.questions.all():
+        by_stage.setdefault(question.stage_id, []).append(question)
+    rows = [{"stage": stage, "questions": by_stage.get(stage.pk, [])} for stage in case.stages.all()]
+    context = {"case": case, "rows": rows, "loose": by_stage.get(None, [])}
+    return render(request, "cases/preview.html", context)

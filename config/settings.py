@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "template_partials",
     "crispy_forms",
     "crispy_bootstrap5",
+    "adminsortable2",
     "axes",
 ]
 

@@ -1,8 +1,11 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from quizzes.models import Attempt, Choice, ProblemReport, Question, QuestionVersion
 
@@ -42,6 +45,9 @@ class ChoiceInline(admin.TabularInline):
     extra = 0
     fields = ["order", "text", "is_correct", "is_neutral", "explanation", "ctype", "site", "is_retired"]
     autocomplete_fields = ["ctype", "site"]
+
+    def get_extra(self, request, obj=None, **kwargs) -> int:
+        return 4 if obj is None else 0  # a new question comes with rows for its options; rows left empty are ignored
 
 
 class QuestionVersionInline(admin.TabularInline):
@@ -99,8 +105,54 @@ class QuestionAdmin(admin.ModelAdmin):
         ("Case question", {"fields": ["case", "stage"], "description": "Leave empty for the quiz bank."}),
     ]
 
+    readonly_fields = ["preview"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("section", "case")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        first = {**fieldsets[0][1], "fields": [*fieldsets[0][1]["fields"], "preview"]}
+        return [(fieldsets[0][0], first), *fieldsets[1:]]
+
+    @admin.display(description="Preview as a learner")
+    def preview(self, question: Question) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Answer it as a learner would (nothing is recorded)</a>',
+            reverse("quizzes:preview", args=[question.pk]),
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A case question's stage is one of its case's: offered from the case in the address (a question added from
+        # its case's page) or the question's own case.
+        if db_field.name == "stage":
+            case = request.GET.get("case") or _case_of(request)
+            if case and str(case).isdigit():
+                kwargs["queryset"] = db_field.remote_field.model.objects.filter(case_id=case)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._back_to_case(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return self._back_to_case(request, obj) or super().response_change(request, obj)
+
+    def _back_to_case(self, request, question):
+        """A case question saved (not "save and continue" or "add another") goes back to its case's page."""
+        if not question.case_id or {"_continue", "_addanother", "_saveasnew"} & set(request.POST):
+            return None
+        messages.success(request, f"Question “{question.slug}” saved with its options.")
+        return HttpResponseRedirect(reverse("admin:cases_case_change", args=[question.case_id]))
+
+
+def _case_of(request) -> str | None:
+    """On a question's change page, the case it belongs to (one query), else None."""
+    object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+    if not object_id or not str(object_id).isdigit():
+        return None
+    return Question.objects.filter(pk=object_id).values_list("case_id", flat=True).first()
 
 
 @admin.register(Attempt)

@@ -144,6 +144,31 @@ def _validate(question: Question, options: list[Choice], choice_ids: list[int], 
 
 
 @dataclass(frozen=True)
+class Previewed:
+    """An answer marked as a learner's would be, for an instructor's preview: nothing is stored."""
+
+    score: Decimal
+    chosen: frozenset[int]
+    answer: Decimal | None  # a numeric or calculated question's right answer (for the values drawn)
+
+
+def answer_preview(
+    *, question: Question, choice_ids: list[int], value: Decimal | None, values: dict | None = None
+) -> Previewed:
+    """Mark an answer by the same rules as response_record, recording nothing (no attempt, response or review card).
+    Raises QuizError as answering does."""
+    options = [c for c in question.choices.all() if not c.is_retired]
+    chosen = _validate(question, options, choice_ids, value)
+    if question.kind == Kind.CALCULATED and not calculated.complete(question.formula, values):
+        raise QuizError("The values drawn for this preview are missing: open the preview again.")
+    right = question.answer
+    if question.kind == Kind.CALCULATED:
+        right = calculated.shown_answer(question.formula, values)
+    score = _score(question, options, chosen, value, values)
+    return Previewed(score=score, chosen=frozenset(c.pk for c in chosen), answer=right)
+
+
+@dataclass(frozen=True)
 class Recorded:
     """What became of an answer: recorded now (created), the one already stored (a repeat), or, when the time had run
     out, none: the exam was finished and marked instead (time_up)."""

@@ -22,6 +22,7 @@ quiz_patterns = [
     path("questions/<int:pk>/flag/", views.flag, name="flag"),
     path("questions/<int:pk>/note/", views.note, name="note"),
     path("questions/<int:pk>/report/", views.question_report, name="question-report"),
+    path("questions/<int:pk>/preview/", views.question_preview, name="preview"),
 ]
 
 # a learner's progress

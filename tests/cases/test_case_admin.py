@@ -1,6 +1,7 @@
 """Instructors author a case on one admin page; publishing refuses a case that cannot be taken."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -74,12 +75,43 @@ def test_a_draft_may_have_one_stage(instructor_client):
     assert instructor_client.post("/admin/cases/case/add/", _case_form(stages=1, published=False)).status_code == 302
 
 
-def test_publishing_with_an_unanswerable_question_is_refused(instructor_client):
+def test_a_question_is_not_made_on_the_case_page_without_its_options(instructor_client):
+    """The dead end is gone: a case question is made on its own page with its options, never as a bare row here."""
     response = instructor_client.post("/admin/cases/case/add/", _case_form(questions=["case-q-no-options"]))
-    assert response.status_code == 200
-    assert "exactly one correct" in response.content.decode()
-    assert not Case.objects.filter(slug="a-new-case").exists()
+    assert response.status_code == 302
     assert not Question.objects.filter(slug="case-q-no-options").exists()
+    case = Case.objects.get(slug="a-new-case")
+    page = instructor_client.get(f"/admin/cases/case/{case.pk}/change/").text
+    assert f'href="/admin/quizzes/question/add/?case={case.pk}"' in page
+    assert "Add a question to this case, with its options" in page
+
+
+def test_a_case_question_is_made_with_its_options_and_the_case_page_comes_back(instructor_client, case):
+    stage = case.stages.get(order=2)
+    other_case_stage = Stage.objects.exclude(case=case).first()
+    add = instructor_client.get(f"/admin/quizzes/question/add/?case={case.pk}").text
+    assert f'<option value="{case.pk}" selected>' in add
+    stages = re.search(r'<select name="stage".*?</select>', add, re.S)[0]  # the case's own stages only
+    assert f'<option value="{stage.pk}">' in stages and f'<option value="{other_case_stage.pk}">' not in stages
+    data = _question_form() | {"case": str(case.pk), "stage": str(stage.pk)}
+    response = instructor_client.post(f"/admin/quizzes/question/add/?case={case.pk}", data)
+    assert response.status_code == 302 and response.url == f"/admin/cases/case/{case.pk}/change/"
+    made = Question.objects.get(slug="with-options")
+    assert made.case == case and made.stage == stage and made.choices.count() == 3
+    page = instructor_client.get(response.url).text
+    assert "saved with its options" in page and f'href="/admin/quizzes/question/{made.pk}/change/"' in page
+    assert f'href="/quizzes/questions/{made.pk}/preview/"' in page
+
+
+def _question_form() -> dict:
+    data = {
+        "slug": "with-options", "topic": "type", "kind": "single", "stem": "Which type?", "teaching_point": "Labs.",
+        "is_published": "on", "variables": "{}", "choices-TOTAL_FORMS": "3", "choices-INITIAL_FORMS": "0",
+        "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    for i in range(3):
+        data |= {f"choices-{i}-order": str(i), f"choices-{i}-text": f"Option {i}", f"choices-{i}-explanation": "."}
+    return data | {"choices-0-is_correct": "on"}
 
 
 def test_a_question_with_options_can_join_a_published_case(instructor_client):
@@ -169,13 +201,6 @@ def test_the_instructors_group_may_author_cases(instructor):
     perms = instructor.get_all_permissions()
     assert {"cases.add_case", "cases.change_stage", "cases.view_caseprogress"} <= perms
     assert "cases.change_caseprogress" not in perms
-
-
-def test_a_draft_case_refuses_a_published_question_without_options(instructor_client):
-    response = instructor_client.post("/admin/cases/case/add/", _case_form(published=False, questions=["bare"]))
-    assert response.status_code == 200
-    assert "exactly one correct" in response.content.decode()
-    assert not Question.objects.filter(slug="bare").exists()
 
 
 def _image(format: str, size=(4, 4)) -> bytes:
