@@ -469,6 +469,7 @@ def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.QuizError as failure:
             form.add_error(failure.field, failure.message)
+    chosen = {int(v) for v in request.POST.getlist("choice") if v.isdigit()}
     context = {
         "question": question,
         "options": options,
@@ -476,7 +477,9 @@ def question_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "result": result,
         "values": values,
         "values_json": json.dumps(values) if values else "",
-        "form_chosen": {int(v) for v in request.POST.getlist("choice") if v.isdigit()},
+        "form_chosen": chosen,
+        "regions": bodymap.regions(options, chosen, False) if question.kind == Kind.BODYMAP else [],
+        "figure": bodymap.figure() if question.kind == Kind.BODYMAP else None,
         "stem_html": calculated.fill(question.stem_html, values) if values else question.stem_html,
         "working": f"{calculated.working(question.formula, values)} = {result.answer}" if result and values else "",
     }
