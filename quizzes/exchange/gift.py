@@ -89,13 +89,14 @@ def _gift_answers(row: dict) -> list[str]:
     return lines
 
 
-def from_gift(text: str) -> list[dict]:
+def from_gift(text: str, skipped: list[dict] | None = None) -> list[dict]:
     """Rows of the JSON format from GIFT: multiple-choice (single and multiple answer) and numerical questions.
 
     Round trip of our own export is exact but for each option's calcinosis type. Files from elsewhere carry no
     links (section, about); their topic comes from ``$CATEGORY``; a ``[html]`` text becomes Markdown. A missing-word
     question keeps a _____ where its answers stood. True/false, short-answer, matching, essay and description
-    questions raise ValueError, as does a brace left open, naming the line.
+    questions raise ValueError, as does a brace left open, naming the line; unless a list is given as `skipped`:
+    then each such question is listed there ({"name", "kind", "reason"}) and the others are read.
     """
     rows, topic = [], ""
     for lines in _gift_blocks(text.lstrip("\ufeff")):
@@ -104,9 +105,26 @@ def from_gift(text: str) -> list[dict]:
         if body and body[0][1].strip().startswith("$CATEGORY:"):
             topic = topic_from(body[0][1].strip().removeprefix("$CATEGORY:"))
             body = body[1:]
-        if body:
-            rows.append(_gift_row("\n".join(line for _, line in body), comments, topic, body[0][0]))
+        if not body:
+            continue
+        text_of_question = "\n".join(line for _, line in body)
+        try:
+            rows.append(_gift_row(text_of_question, comments, topic, body[0][0]))
+        except ValueError as error:
+            if skipped is None:
+                raise
+            title = _gift_title(text_of_question.strip())[0]
+            skipped.append(
+                {"name": title or f"line {body[0][0]}", "kind": _skipped_kind(text_of_question), "reason": str(error)}
+            )
     return rows
+
+
+def _skipped_kind(text: str) -> str:
+    """What kind a skipped GIFT question is, as the error naming it says (_gift_kind), without the article."""
+    answers = text[text.find("{") + 1 : text.rfind("}")].strip() if "{" in text else ""
+    kind = _gift_kind(answers.translate(_RESTORE) if answers else "")
+    return kind.removeprefix("an ").removeprefix("a ").removesuffix(" question")
 
 
 def _gift_blocks(text: str) -> list[list[tuple[int, str]]]:

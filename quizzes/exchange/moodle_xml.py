@@ -159,20 +159,29 @@ def _cdata(text: str) -> str:
     return "<text><![CDATA[" + _CONTROL_RE.sub("", text).replace("]]>", "]]]]><![CDATA[>") + "]]></text>"
 
 
-def from_moodle_xml(text: str) -> list[dict]:
+def from_moodle_xml(text: str, skipped: list[dict] | None = None) -> list[dict]:
     """Rows of the JSON format from Moodle XML: multichoice and numerical questions, topic from the category.
 
     Round trip of our own export is exact but for each option's calcinosis type, which Moodle has no place for.
     Files from elsewhere carry no links (section, about), so those come back empty; their HTML becomes Markdown
     (paragraphs, emphasis, lists, links, code) and other markup keeps only its text. A single-answer question's
     correct option is the one worth 100%; in a multiple-answer one, every option worth more than 0.
+
+    A question that cannot be read (a kind this app lacks, a key it cannot keep) raises ValueError, unless a list is
+    given as `skipped`: then each such question is listed there ({"name", "kind", "reason"}) and the others are read.
     """
     rows, topic = [], ""
     for number, element in enumerate(_quiz(text).findall("question"), 1):
         if element.get("type") == "category":
             topic = topic_from(element.findtext("category/text", ""))
-        else:
+            continue
+        try:
             rows.append(_moodle_row(element, topic, number))
+        except ValueError as error:
+            if skipped is None:
+                raise
+            name = element.findtext("name/text", "").strip() or f"question {number}"
+            skipped.append({"name": name, "kind": element.get("type") or "unknown", "reason": str(error)})
     return rows
 
 

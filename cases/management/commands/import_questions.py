@@ -25,17 +25,48 @@ class Command(BaseCommand):
             choices=list(exchange.READERS),
             help="Default: from the extension (.json; .xml for Moodle XML; .gift or .txt for GIFT).",
         )
+        parser.add_argument(
+            "--topic",
+            choices=list(exchange.TOPICS),
+            help="The topic of questions whose Moodle category is not one of this app's topics.",
+        )
+        parser.add_argument(
+            "--skip-unsupported",
+            action="store_true",
+            help="Import the questions this app supports and list the others (by name and kind) as skipped. Without "
+            "it, a file with any question of another kind is refused whole, naming each one.",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        rows = read_rows(path, options["format"] or format_of(path))
+        unsupported: list[dict] = []
+        rows = read_rows(path, options["format"] or format_of(path), unsupported)
+        if unsupported and not options["skip_unsupported"]:
+            raise CommandError(
+                f"{path} was not imported; nothing was changed. {len(unsupported)} question"
+                f"{'s' if len(unsupported) != 1 else ''} cannot be imported (pass --skip-unsupported to import the "
+                f"others):\n{_listed(unsupported)}"
+            )
+        if options["topic"]:
+            rows = [
+                {**row, "topic": options["topic"]} if isinstance(row, dict) and row.get("topic") not in exchange.TOPICS
+                else row
+                for row in rows
+            ]  # fmt: skip
         problems = exchange.validate_rows(rows, known())
         if problems:
             listed = "\n".join(f"- {problem}" for problem in problems)
-            raise CommandError(f"{path} was not imported; nothing was changed. Problems:\n{listed}")
+            hint = "" if options["topic"] else " (--topic names one for questions from another category)"
+            raise CommandError(f"{path} was not imported; nothing was changed{hint}. Problems:\n{listed}")
         with transaction.atomic():
             created, skipped = starter.load(apps, rows, extra_fields=case_fields)
         self.stdout.write(f"{created} created, {skipped} skipped")
+        if unsupported:
+            self.stdout.write(f"{len(unsupported)} not supported, not imported:\n{_listed(unsupported)}")
+
+
+def _listed(unsupported: list[dict]) -> str:
+    return "\n".join(f"- {item['name']} ({item['kind']}): {item['reason']}" for item in unsupported)
 
 
 def format_of(path: Path) -> str:
@@ -46,7 +77,8 @@ def format_of(path: Path) -> str:
         raise CommandError(f"Cannot tell the format of {path} from its extension; pass --format ({choices}).") from None
 
 
-def read_rows(path: Path, fmt: str) -> list:
+def read_rows(path: Path, fmt: str, unsupported: list[dict] | None = None) -> list:
+    """The file's rows; Moodle XML and GIFT questions of kinds this app lacks go to `unsupported` when it is given."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -54,7 +86,9 @@ def read_rows(path: Path, fmt: str) -> list:
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"Cannot read {path}: {error}") from None
     try:
-        return exchange.READERS[fmt](text)
+        if fmt == "json" or unsupported is None:
+            return exchange.READERS[fmt](text)
+        return exchange.READERS[fmt](text, skipped=unsupported)
     except ValueError as error:
         raise CommandError(f"{path}: {error}") from None
 
