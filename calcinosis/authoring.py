@@ -23,6 +23,11 @@ def grant_to_instructors(apps, app_label: str, model_names: list[str], actions=A
     group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
 
 
+# Set in the session of someone who teaches a cohort without being an instructor of the site (an LMS course's
+# instructor, lti.views.launch), so the navigation offers them the teaching dashboard without a query on every page.
+TEACHES_SESSION_KEY = "teaches"
+
+
 def is_instructor(user) -> bool:
     """The one definition of an instructor, used by every check: an active staff account in the Instructors group
     (a superuser counts as one). Learners are never staff, so they cost no query; the answer is kept on the user

@@ -6,6 +6,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 
+from cases import imports_admin  # noqa: F401  (registers the import pages)
 from cases.models import Case, Stage
 from quizzes.models import Question
 

@@ -272,3 +272,25 @@ class Hypothesis(models.Model):
     @property
     def slug(self) -> str:
         return (self.ctype or self.mimic).slug
+
+
+class QuestionImport(models.Model):
+    """A question bank file uploaded in the admin: kept from the upload to the instructor's confirm (so the preview and
+    the import read the same file, on whichever server), and afterwards as a record of who imported what."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filename = models.CharField(max_length=255)
+    format = models.CharField(max_length=12)
+    topic = models.CharField(max_length=20, blank=True, help_text="For questions from another category.")
+    skip_unsupported = models.BooleanField(default=False)
+    text = models.TextField(help_text="The file, decoded.")
+    uploaded = models.DateTimeField(auto_now_add=True)
+    imported = models.DateTimeField(null=True, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.uploaded:%Y-%m-%d %H:%M})"

@@ -1,6 +1,8 @@
 """Writes of the case module: a learner's place in a case, revealing stages, committing to hypotheses."""
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -11,6 +13,11 @@ from cases.models import Case, CaseProgress, Commitment, Hypothesis, Stage, hypo
 from cases.reasoning import decision_score
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, AttemptQuestion, Certainty, Question
+
+# Called once a learner completes a take of a case, after the transaction that completed it commits, with the take
+# (CaseProgress): the lti app sends its score to the LMS gradebook. A hook that fails is logged, and the take stays
+# completed.
+case_completed: list[Callable[[CaseProgress], None]] = []
 
 
 class CaseError(quiz_services.QuizError):
@@ -142,6 +149,8 @@ def _complete_if_done(progress: CaseProgress, stages: list[Stage], now: datetime
     last = stages[-1]
     if progress.revealed >= len(stages) and not _open_decision(progress, last) and progress.completed is None:
         progress.completed = now or timezone.now()
+        for hook in case_completed:
+            transaction.on_commit(partial(hook, progress), robust=True)
 
 
 @transaction.atomic

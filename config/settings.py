@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "quizzes",
     "cases",
     "teach",
+    "lti",
     "accounts",
     "ops",
     "django.contrib.admin",
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lti.middleware.LtiCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "lti.middleware.LtiFramingMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pages.middleware.HtmxLoginRedirectMiddleware",
     "accounts.middleware.LearnerTimezoneMiddleware",

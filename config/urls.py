@@ -29,5 +29,7 @@ urlpatterns = [
     path("", include(quizzes_areas)),
     # instructors
     path("teach/", include("teach.urls")),
+    # LMS platforms (LTI 1.3) and the instructors they send
+    path("lti/", include("lti.urls")),
     path("admin/", admin.site.urls),
 ]

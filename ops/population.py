@@ -129,7 +129,7 @@ class Item:
         neutral = {c.pk for c in self.options if c.is_neutral}
         if q.kind == Kind.SINGLE:
             chosen = [correct[0]] if right or not wrong else [rng.choice(wrong)]
-            return chosen, None, scoring.score_single(set(correct), set(chosen))
+            return chosen, None, scoring.score_single(set(correct), set(chosen), scoring.option_fractions(self.options))
         chosen = list(correct)
         if not right:
             if len(chosen) > 1 and rng.random() < 0.6:
@@ -138,7 +138,8 @@ class Item:
                 chosen.append(rng.choice(wrong))
         if neutral and rng.random() < 0.3:
             chosen.append(rng.choice(sorted(neutral)))
-        return chosen, None, scoring.score_partial(set(correct), set(chosen), neutral)
+        fractions = scoring.option_fractions(self.options)
+        return chosen, None, scoring.score_partial(set(correct), set(chosen), neutral, fractions)
 
 
 @dataclass

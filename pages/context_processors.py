@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from calcinosis.authoring import is_instructor
+from calcinosis.authoring import TEACHES_SESSION_KEY, is_instructor
 
 # The modules in the order the navigation shows them. A module whose URLs are not installed yet is left
 # out rather than linked to a page that does not exist.
@@ -27,10 +27,15 @@ def _links(entries: list[tuple[str, str]], path: str) -> list[dict]:
     return links
 
 
+def _teaches(request: HttpRequest) -> bool:
+    session = getattr(request, "session", None)
+    return bool(session is not None and request.user.is_authenticated and session.get(TEACHES_SESSION_KEY))
+
+
 def navigation(request: HttpRequest) -> dict:
     entries = list(_LEARNER_NAV)
     user = getattr(request, "user", None)
-    if user is not None and is_instructor(user):
+    if user is not None and (is_instructor(user) or _teaches(request)):
         entries += _INSTRUCTOR_NAV
     if user is not None and user.is_active and user.is_staff:
         entries += _STAFF_NAV

@@ -43,7 +43,7 @@ class ChoiceInline(admin.TabularInline):
     model = Choice
     formset = ChoiceFormSet
     extra = 0
-    fields = ["order", "text", "is_correct", "is_neutral", "explanation", "ctype", "site", "is_retired"]
+    fields = ["order", "text", "is_correct", "is_neutral", "fraction", "explanation", "ctype", "site", "is_retired"]
     autocomplete_fields = ["ctype", "site"]
 
     def get_extra(self, request, obj=None, **kwargs) -> int:
@@ -79,11 +79,36 @@ class QuestionForm(forms.ModelForm):
         return cleaned
 
 
+class NeedsTeachingPointFilter(admin.SimpleListFilter):
+    """Questions imported without a teaching point (Moodle's general feedback is optional), for an instructor to
+    write one: learners meet them with no teaching point in the feedback."""
+
+    title = "needs a teaching point"
+    parameter_name = "needs_teaching_point"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.without_teaching_point()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=queryset.without_teaching_point().values("pk"))
+        return queryset
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionForm
-    list_display = ["slug", "topic", "kind", "section", "is_published", "updated"]
-    list_filter = ["topic", "kind", "is_published", ("case", admin.EmptyFieldListFilter), "section"]
+    list_display = ["slug", "topic", "kind", "section", "is_published", "has_teaching_point", "updated"]
+    list_filter = [
+        "topic",
+        "kind",
+        "is_published",
+        NeedsTeachingPointFilter,
+        ("case", admin.EmptyFieldListFilter),
+        "section",
+    ]
     search_fields = ["slug", "stem", "teaching_point", "choices__text"]
     list_select_related = ["section"]
     prepopulated_fields = {"slug": ["topic"]}
@@ -116,6 +141,10 @@ class QuestionAdmin(admin.ModelAdmin):
             return fieldsets
         first = {**fieldsets[0][1], "fields": [*fieldsets[0][1]["fields"], "preview"]}
         return [(fieldsets[0][0], first), *fieldsets[1:]]
+
+    @admin.display(description="teaching point", boolean=True)
+    def has_teaching_point(self, question: Question) -> bool:
+        return bool(question.teaching_point.strip())
 
     @admin.display(description="Preview as a learner")
     def preview(self, question: Question) -> str:

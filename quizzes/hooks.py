@@ -49,3 +49,9 @@ def policy_for(attempt) -> AttemptPolicy | None:
 # {"template": ..., "context": {...}} (the teach app's "join a cohort").
 ProgressPanel = Callable[[object], dict | None]
 progress_panels: list[ProgressPanel] = []
+
+
+# Called once a quiz attempt is finished, after the transaction that finished it commits, with the attempt: the lti
+# app sends its score to the LMS gradebook. A hook that fails is logged and never undoes the finish.
+AttemptFinished = Callable[[object], None]
+attempt_finished: list[AttemptFinished] = []

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, ProtectedError, Subquery
 from django.db.models.signals import pre_delete
@@ -52,6 +53,10 @@ class QuestionQuerySet(models.QuerySet):
     def published(self) -> "QuestionQuerySet":
         return self.filter(is_published=True)
 
+    def without_teaching_point(self) -> "QuestionQuerySet":
+        """Questions imported without one (a Moodle question without general feedback), for an instructor to write."""
+        return self.filter(teaching_point__regex=r"^\s*$")
+
     def for_quizzes(self) -> "QuestionQuerySet":
         """The bank that quizzes draw from: published and not tied to a case's story."""
         return self.published().filter(case__isnull=True)
@@ -76,7 +81,11 @@ class Question(RendersMarkdown):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SINGLE)
     topic = models.CharField(max_length=20, choices=Topic.choices)
     stem = models.TextField(help_text="Markdown.")
-    teaching_point = models.TextField(help_text="Markdown: the one idea to take away, shown with the feedback.")
+    teaching_point = models.TextField(
+        blank=True,
+        help_text="Markdown: the one idea to take away, shown with the feedback. Empty only for a question imported "
+        "without one (listed under “needs a teaching point”).",
+    )
     stem_html = models.TextField(editable=False, default="")
     teaching_point_html = models.TextField(editable=False, default="")
     section = models.ForeignKey(
@@ -187,6 +196,15 @@ class Choice(models.Model):
         help_text="Body map: a recognised site, not the classic pattern; choosing it earns and costs nothing.",
     )
     explanation = models.TextField(blank=True, help_text="Why this option is right or wrong.")
+    fraction = models.DecimalField(
+        max_digits=8,
+        decimal_places=7,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-1), MaxValueValidator(1)],
+        help_text="Partial credit, as Moodle grades an option (0.5 for 50%, -0.3333333 for -33.33333%); empty: "
+        "the usual (a right option full credit, for select-all a share of it, a wrong one nothing or a share back).",
+    )
     site = models.ForeignKey(
         BodySite, on_delete=models.PROTECT, null=True, blank=True, help_text="Body map: the region it stands for."
     )

@@ -1,5 +1,6 @@
 """Scoring rules, certainty-based marks and the review rating: plain functions, no Django."""
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 # Certainty-based marking as in Moodle (Gardner-Medwin): being sure and right earns most, being sure
@@ -11,21 +12,51 @@ AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATINGS = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 
 
-def score_single(correct: set[int], chosen: set[int]) -> Decimal:
-    return Decimal(1) if len(chosen) == 1 and chosen == correct else Decimal(0)
+def score_single(correct: set[int], chosen: set[int], fractions: Mapping[int, Decimal] | None = None) -> Decimal:
+    """One option chosen: full credit for the right one. With `fractions` (option id -> Moodle grade, -1 to 1, for
+    the options that have one), the chosen option's grade is the score, as in Moodle, but never below 0."""
+    if len(chosen) != 1:
+        return Decimal(0)
+    if fractions:
+        (pick,) = chosen
+        grade = fractions.get(pick, Decimal(1) if pick in correct else Decimal(0))
+        return _mark(max(Decimal(0), grade))
+    return Decimal(1) if chosen == correct else Decimal(0)
 
 
-def score_partial(correct: set[int], chosen: set[int], neutral: frozenset[int] | set[int] = frozenset()) -> Decimal:
+def score_partial(
+    correct: set[int],
+    chosen: set[int],
+    neutral: frozenset[int] | set[int] = frozenset(),
+    fractions: Mapping[int, Decimal] | None = None,
+) -> Decimal:
     """Select-all and body map: each right pick earns 1/n of the credit, each wrong pick takes 1/n back.
 
     n is the number of right options, so ticking everything earns nothing and a perfect answer earns 1.
     Neutral options (a body map's recognised sites: true, but not the classic pattern) neither earn nor cost.
+    With `fractions` (option id -> Moodle grade, -1 to 1), the chosen options' grades are summed instead and the sum
+    kept between 0 and 1, as Moodle does; an option without one counts as it would without fractions.
     """
     if not correct:
         return Decimal(0)
+    if fractions:
+        share = Decimal(1) / Decimal(len(correct))
+        usual = {pk: share if pk in correct else Decimal(0) if pk in neutral else -share for pk in chosen}
+        total = sum((fractions.get(pk, usual[pk]) for pk in chosen), Decimal(0))
+        return _mark(min(Decimal(1), max(Decimal(0), total)))
     hits = len(chosen & correct)
     misses = len(chosen - correct - neutral)
     return max(Decimal(0), Decimal(hits - misses) / Decimal(len(correct)))
+
+
+def _mark(score: Decimal) -> Decimal:
+    """A graded score to the four places a Response keeps, so that three thirds (0.3333333 each) make a whole 1."""
+    return score.quantize(Decimal("0.0001")).normalize() + 0
+
+
+def option_fractions(options) -> dict[int, Decimal]:
+    """The grades of the options that have their own (Choice.fraction), by id: what the scoring rules take."""
+    return {o.pk: o.fraction for o in options if getattr(o, "fraction", None) is not None}
 
 
 def score_numeric(answer: Decimal, tolerance: Decimal, value: Decimal) -> Decimal:

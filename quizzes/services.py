@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -13,7 +14,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from fsrs import Card, Rating
 
-from quizzes import calculated, scoring, versions
+from quizzes import calculated, hooks, scoring, versions
 from quizzes.models import (
     Attempt,
     AttemptQuestion,
@@ -122,9 +123,10 @@ def _score(
         return scoring.score_numeric(calculated.answer(question.formula, values), question.tolerance, value)
     correct = {c.pk for c in options if c.is_correct}
     picked = {c.pk for c in chosen}
+    fractions = scoring.option_fractions(options)  # Moodle's own grades on options imported with them
     if question.kind == Kind.SINGLE:
-        return scoring.score_single(correct, picked)
-    return scoring.score_partial(correct, picked, {c.pk for c in options if c.is_neutral})
+        return scoring.score_single(correct, picked, fractions)
+    return scoring.score_partial(correct, picked, {c.pk for c in options if c.is_neutral}, fractions)
 
 
 def _validate(question: Question, options: list[Choice], choice_ids: list[int], value: Decimal | None) -> list[Choice]:
@@ -302,6 +304,9 @@ def attempt_finish(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
     if closed and attempt.mode == Attempt.Mode.EXAM:
         for response in attempt.responses.select_related("question").order_by("answered_at"):
             _schedule(response, attempt.learner_id)
+    if closed:
+        for hook in hooks.attempt_finished:
+            transaction.on_commit(partial(hook, attempt), robust=True)
     return attempt
 
 

@@ -21,7 +21,8 @@ def _number(value) -> str | None:
 
 def content_of(question, options) -> dict:
     """The answer-relevant fields of a question and all of its options (retired ones too), as JSON; a calculated
-    question's formula and ranges too (only then, so no other question's content changes)."""
+    question's formula and ranges too, and an option's partial credit (each only where there is one, so no other
+    question's content changes)."""
     content = {
         "kind": question.kind,
         "stem": question.stem,
@@ -43,6 +44,10 @@ def content_of(question, options) -> dict:
             for c in sorted(options, key=lambda c: (c.order, c.pk))
         ],
     }
+    for option, c in zip(content["options"], sorted(options, key=lambda c: (c.order, c.pk)), strict=True):
+        # Only an option with partial credit has the key, so no version cut before fractions existed changes.
+        if getattr(c, "fraction", None) is not None:
+            option["fraction"] = _number(c.fraction)
     if question.kind == "calculated":
         content["formula"] = question.formula
         content["variables"] = question.variables

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from quizzes import services as engine
 from quizzes.models import ProblemReport
-from teach import selectors
+from teach import hooks, selectors
 from teach import services as teaching
-from teach.access import instructor_required
+from teach.access import instructor_required, is_instructor, teacher_required
 from teach.forms import AddLearnersForm, CohortForm, ItemPeriodForm, JoinForm, ResolveReportForm
 from teach.models import Cohort
 from teach.services import item_analysis_calculate, item_analysis_current
@@ -36,19 +36,25 @@ ITEM_COLUMNS = ["question", "case", "version", "n", "facility", "discrimination"
 
 
 @require_GET
-@instructor_required
+@teacher_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = selectors.scope_for(request.user, request.GET.get("cohort"))
     sort = selectors.Sort.parse(request.GET.get("sort"))
     context = {
         "scope": scope,
         "scope_query": f"cohort={scope.cohort.pk}&" if scope.cohort else "",
-        "analysis": selectors.item_summary(),
-        "reports": selectors.open_reports(),
-        "resolve_form": ResolveReportForm(),
-        "cohort_form": CohortForm(),
-        "add_form": AddLearnersForm(),
+        "is_instructor": is_instructor(request.user),
     }
+    if context["is_instructor"]:  # a teacher who is not an instructor follows their cohorts only (teach.access)
+        context |= {
+            "analysis": selectors.item_summary(),
+            "reports": selectors.open_reports(),
+            "resolve_form": ResolveReportForm(),
+            "cohort_form": CohortForm(),
+            "add_form": AddLearnersForm(),
+        }
+    if scope.cohort:
+        context["cohort_panels"] = [p for source in hooks.cohort_panels if (p := source(request, scope.cohort))]
     if scope.cohorts or scope.everyone:
         people = scope.learners()
         context |= selectors.cohort_overview(people) | {
@@ -103,7 +109,7 @@ def cohort_learners_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@instructor_required
+@teacher_required
 def cohort_learner_remove(request: HttpRequest, pk: int, learner: int) -> HttpResponse:
     cohort = _own_cohort(request, pk)
     person = get_object_or_404(cohort.learners.all(), pk=learner)
@@ -113,7 +119,7 @@ def cohort_learner_remove(request: HttpRequest, pk: int, learner: int) -> HttpRe
 
 
 @require_POST
-@instructor_required
+@teacher_required
 def cohort_code(request: HttpRequest, pk: int) -> HttpResponse:
     """New code, close or open joining: ?action= renew, close or open."""
     cohort = _own_cohort(request, pk)
@@ -141,7 +147,7 @@ def _visible_learners(user):
 
 
 @require_GET
-@instructor_required
+@teacher_required
 def learner(request: HttpRequest, pk: int) -> HttpResponse:
     """One learner in detail, for an instructor whose cohort they are in (a superuser: any learner)."""
     person = get_object_or_404(_visible_learners(request.user), pk=pk)
@@ -155,7 +161,7 @@ def learner(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@instructor_required
+@teacher_required
 def learner_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     """Lift a lock-out after too many wrong passwords (django-axes), for a learner of the instructor's cohorts."""
     person = get_object_or_404(_visible_learners(request.user), pk=pk)
@@ -282,7 +288,7 @@ def items_csv(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@instructor_required
+@teacher_required
 def grades_csv(request: HttpRequest) -> HttpResponse:
     """The grade report as CSV, one row per learner: of one cohort (?cohort=), or of all the instructor's; after the
     totals, the accuracy on each topic and the reasoning score on each case (first take, once completed)."""

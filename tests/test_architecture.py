@@ -1,4 +1,5 @@
-"""The apps depend one way: calcinosis (knowledge, reference) <- quizzes (the engine) <- cases <- teach.
+"""The apps depend one way: calcinosis (knowledge, reference) <- quizzes (the engine) <- cases <- teach <- lti (the
+LMS side: launches fill teach's cohorts and start quizzes and cases; scores come back through the engine's hooks).
 
 A lower app never imports a higher one; it offers hooks (quizzes/hooks.py) that the higher app fills in its
 AppConfig.ready(). Beside the chain, pages (the site shell: home, health, navigation) stands on calcinosis alone
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["calcinosis", "quizzes", "cases", "teach"]
+LAYERS = ["calcinosis", "quizzes", "cases", "teach", "lti"]
 
 # The one link that still points up, by name: a question asked inside a case records its case and stage on the
 # question itself. Moving that link into the cases app (a table of its own) would end it; until then it is listed

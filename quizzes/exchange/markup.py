@@ -1,11 +1,41 @@
-"""HTML back to Markdown (or plain text), for the texts Moodle XML and GIFT files bring in."""
+"""HTML back to Markdown (or plain text), for the texts Moodle XML and GIFT files bring in.
+
+Text in the HTML stays text: whatever Markdown would read as markup in it (``*``, ``_``, a ``#`` or ``1.`` that starts
+a line, ``&lt;b&gt;`` written as an entity) is escaped, so calcinosis.markup renders it exactly as the HTML showed it.
+"""
 
 import re
 from html.parser import HTMLParser
 
 _BLOCKS = {"p", "div", "blockquote", "pre", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
 _INLINE = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
-_MARKDOWN_SPECIAL_RE = re.compile(r"([\\*_`])")
+# Markdown's inline syntax anywhere in a line; "<" only where it would open a tag or an autolink, "&" only where it
+# would start an entity, so ordinary text ("Ca < 2", "A & B") stays as written.
+_INLINE_SPECIAL_RE = re.compile(r"[\\*_`\[\]]|<(?=[A-Za-z/!?])|&(?=#?\w+;)")
+_INLINE_ESCAPES = {"<": "&lt;", "&": "&amp;"}
+# Block syntax at the start of a line: a heading, a quote, a list item (bulleted or numbered), a rule or the line under
+# a setext heading.
+_LINE_START_RE = re.compile(r"^(\s*)(#|>|[-+](?=\s|$)|\d+(?=[.)](?:\s|$))|-(?=-+\s*$)|=(?=[=\s]*$))")
+
+
+def escape_markdown(text: str, at_line_start: bool = True) -> str:
+    """Plain text as Markdown that renders as exactly this text (with at_line_start=False: text that continues a
+    line already begun, so only its later lines can open a block)."""
+    escaped = _INLINE_SPECIAL_RE.sub(lambda m: _INLINE_ESCAPES.get(m.group(), "\\" + m.group()), text)
+    lines = escaped.split("\n")
+    return "\n".join(_escape_line_start(line) if i or at_line_start else line for i, line in enumerate(lines))
+
+
+def _escape_line_start(line: str) -> str:
+    match = _LINE_START_RE.match(line)
+    if not match:
+        return line
+    indent, marker = match.groups()
+    if marker.isdigit():  # "1." or "1)" starts a numbered list: escape the dot or parenthesis
+        return f"{indent}{marker}\\{line[match.end() :]}"
+    if marker == "=":  # a line of "=" under a paragraph makes it a heading; Markdown has no escape for "="
+        return f"{indent}&#61;{line[match.end() :]}"
+    return f"{indent}\\{marker}{line[match.end() :]}"
 
 
 class _HtmlReader(HTMLParser):
@@ -22,6 +52,7 @@ class _HtmlReader(HTMLParser):
         self.last_was_item = False
         self.after_break = False
         self.in_code = False
+        self.at_line_start = True
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in _BLOCKS and not self.lists:
@@ -34,7 +65,7 @@ class _HtmlReader(HTMLParser):
             self._write("- " if self.lists[-1:] != ["ol"] else "1. ")
         elif tag == "br":
             self._write("  \n" if self.markdown else "\n")
-            self.after_break = True
+            self.after_break = self.at_line_start = True
         elif tag == "a":
             self.links.append(dict(attrs).get("href") or "")
             self._write("[")
@@ -62,16 +93,21 @@ class _HtmlReader(HTMLParser):
         if self.after_break:
             data, self.after_break = data.lstrip("\n"), False
         if self.markdown and not self.in_code:
-            data = _MARKDOWN_SPECIAL_RE.sub(r"\\\1", data)
+            data = escape_markdown(data, at_line_start=self.at_line_start)
         self.current.append(data)
+        if data.strip():
+            self.at_line_start = False
 
     def _write(self, markup: str) -> None:
         if self.markdown or markup == "\n":
             self.current.append(markup)
+        # After a list item's marker the text is still at the start of what Markdown reads as the item's line.
+        self.at_line_start = markup.endswith(("\n", "- ", "1. "))
 
     def _end_block(self, item: bool = False) -> None:
         text = "".join(self.current).strip()
         self.current = []
+        self.at_line_start = True
         if text and item and self.last_was_item:
             self.blocks[-1] += "\n" + text
         elif text:

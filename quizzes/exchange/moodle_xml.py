@@ -1,4 +1,5 @@
-"""Moodle XML, both ways: multichoice, numerical and calculated questions, one category per topic."""
+"""Moodle XML, both ways: multichoice (partial credit kept), true/false (read as a single-answer question),
+numerical and calculated questions, one category per topic."""
 
 import html
 import re
@@ -8,17 +9,21 @@ from xml.sax.saxutils import escape
 
 from calcinosis.markup import render_markdown
 from quizzes import calculated
-from quizzes.exchange.markup import html_to_markdown, html_to_text
+from quizzes.exchange.markup import escape_markdown, html_to_markdown, html_to_text
 from quizzes.exchange.rows import (
+    NumericAnswer,
+    Reading,
     float_or_none,
     format_number,
     fractions,
+    numeric_key,
     options_of,
     parse_number,
     row_from,
     rows_of,
     tags_of,
     topic_from,
+    weighted_choices,
 )
 
 
@@ -94,11 +99,21 @@ def _moodle_numeric(row: dict) -> list[str]:
         f"      <tolerance>{format_number(row['tolerance'])}</tolerance>",
         "    </answer>",
     ]
-    if row.get("unit"):
-        lines.append(
-            f"    <units><unit><multiplier>1</multiplier><unit_name>{_xml(row['unit'])}</unit_name></unit></units>"
-        )
-    return [*lines, "    <unitgradingtype>0</unitgradingtype>", "    <showunits>3</showunits>"]
+    return [*lines, *_moodle_units(row), "    <unitgradingtype>0</unitgradingtype>", "    <showunits>3</showunits>"]
+
+
+def _moodle_units(row: dict) -> list[str]:
+    """The unit as Moodle writes its units: the base unit, multiplier 1; none when the question has none."""
+    if not row.get("unit"):
+        return []
+    return [
+        "    <units>",
+        "      <unit>",
+        "        <multiplier>1</multiplier>",
+        f"        <unit_name>{_xml(row['unit'])}</unit_name>",
+        "      </unit>",
+        "    </units>",
+    ]
 
 
 def _moodle_calculated(row: dict) -> list[str]:
@@ -119,11 +134,12 @@ def _moodle_calculated(row: dict) -> list[str]:
         '      <feedback format="html"><text></text></feedback>',
         "    </answer>",
     ]
-    if row.get("unit"):
-        lines.append(
-            f"    <units><unit><multiplier>1</multiplier><unit_name>{_xml(row['unit'])}</unit_name></unit></units>"
-        )
-    lines += ["    <unitgradingtype>0</unitgradingtype>", "    <showunits>3</showunits>", "    <dataset_definitions>"]
+    lines += [
+        *_moodle_units(row),
+        "    <unitgradingtype>0</unitgradingtype>",
+        "    <showunits>3</showunits>",
+        "    <dataset_definitions>",
+    ]
     for name, spec in row["variables"].items():
         lines += [
             "      <dataset_definition>",
@@ -159,35 +175,60 @@ def _cdata(text: str) -> str:
     return "<text><![CDATA[" + _CONTROL_RE.sub("", text).replace("]]>", "]]]]><![CDATA[>") + "]]></text>"
 
 
-def from_moodle_xml(text: str, skipped: list[dict] | None = None) -> list[dict]:
-    """Rows of the JSON format from Moodle XML: multichoice and numerical questions, topic from the category.
+def from_moodle_xml(text: str, reading: Reading | None = None) -> list[dict]:
+    """Rows of the JSON format from Moodle XML: multichoice, true/false, numerical and calculated questions, topic
+    from the category.
 
     Round trip of our own export is exact but for each option's calcinosis type, which Moodle has no place for.
     Files from elsewhere carry no links (section, about), so those come back empty; their HTML becomes Markdown
-    (paragraphs, emphasis, lists, links, code) and other markup keeps only its text. A single-answer question's
-    correct option is the one worth 100%; in a multiple-answer one, every option worth more than 0.
+    (paragraphs, emphasis, lists, links, code; text stays text) and other markup keeps only its text. A
+    single-answer question's correct option is the one worth 100%; in a multiple-answer one, every option worth more
+    than 0; grades other than the app's own are kept as each option's fraction.
 
-    A question that cannot be read (a kind this app lacks, a key it cannot keep) raises ValueError, unless a list is
-    given as `skipped`: then each such question is listed there ({"name", "kind", "reason"}) and the others are read.
+    A question that cannot be read (a kind this app lacks, a key it cannot keep) raises ValueError, unless a Reading
+    is given: then each such question is listed in its `skipped` ({"name", "kind", "reason"}), what a question lost
+    in its `notes`, and the others are read.
     """
     rows, topic = [], ""
     for number, element in enumerate(_quiz(text).findall("question"), 1):
         if element.get("type") == "category":
             topic = topic_from(element.findtext("category/text", ""))
             continue
+        name = element.findtext("name/text", "").strip() or f"question {number}"
+        notes: list[str] = []
         try:
-            rows.append(_moodle_row(element, topic, number))
+            rows.append(_moodle_row(element, topic, number, notes))
         except ValueError as error:
-            if skipped is None:
+            if reading is None:
                 raise
-            name = element.findtext("name/text", "").strip() or f"question {number}"
-            skipped.append({"name": name, "kind": element.get("type") or "unknown", "reason": str(error)})
+            reading.skipped.append({"name": name, "kind": element.get("type") or "unknown", "reason": str(error)})
+            continue
+        if reading is not None:
+            reading.notes += [{"name": name, "kind": element.get("type"), "reason": note} for note in notes]
+            if rows[-1]["slug"] != element.findtext("idnumber", "").strip():
+                reading.named.add(rows[-1]["slug"])
     return rows
 
 
+_SPACE_RE = re.compile(r"[\ufeff \t\r\n]*")
+
+
+def _declares_doctype(text: str) -> bool:
+    """Whether the prolog (what comes before the root element: the XML declaration, comments, processing
+    instructions) holds a DOCTYPE, the only place an entity can be declared."""
+    at = _SPACE_RE.match(text).end()
+    while text.startswith(("<?", "<!--"), at):
+        closing = "?>" if text.startswith("<?", at) else "-->"
+        end = text.find(closing, at)
+        if end < 0:
+            return False  # never closed: the parser reports where
+        at = _SPACE_RE.match(text, end + len(closing)).end()
+    return text.startswith(("<!DOCTYPE", "<!ENTITY"), at)
+
+
 def _quiz(text: str) -> ET.Element:
-    # Entity declarations are how XML bombs work, and Moodle never writes them.
-    if re.search(r"<!(DOCTYPE|ENTITY)", text):
+    # Entity declarations are how XML bombs (billion laughs, external entities) work, and Moodle never writes them.
+    if _declares_doctype(text):
         raise ValueError("The Moodle XML declares a DOCTYPE or entities, which are not accepted.")
     try:
         root = ET.fromstring(text)
@@ -203,16 +244,16 @@ def _reason(error: ET.ParseError) -> str:
     return str(error).split(":")[0]
 
 
-def _moodle_row(element: ET.Element, topic: str, number: int) -> dict:
+def _moodle_row(element: ET.Element, topic: str, number: int, notes: list[str]) -> dict:
     name = element.findtext("name/text", "").strip()
     where = f"Moodle question {number} ({name!r})"
     qtype = element.get("type")
-    if qtype not in ("multichoice", "numerical", "calculated"):
+    if qtype not in _KEY_READERS:
         raise ValueError(
-            f"{where} is of type {qtype!r}; only multichoice, numerical and calculated questions can be imported."
+            f"{where} is of type {qtype!r}; only multichoice, true/false, numerical and calculated questions can be "
+            "imported."
         )
-    readers = {"numerical": _moodle_numeric_key, "calculated": _moodle_calculated_key}
-    key = readers.get(qtype, _moodle_choice_key)(element, where)
+    key = _KEY_READERS[qtype](element, where, notes)
     return row_from(
         ids=[element.findtext("idnumber", "").strip(), name],
         topic=topic,
@@ -224,21 +265,30 @@ def _moodle_row(element: ET.Element, topic: str, number: int) -> dict:
     )
 
 
+_HTML_RE = re.compile(r"<[A-Za-z/][^>]*>|&#?\w+;")
+
+
 def _moodle_text(element: ET.Element | None, markdown: bool = True) -> str:
-    """A Moodle text as Markdown (or plain text for options): HTML is converted, other formats kept."""
+    """A Moodle text as Markdown (or plain text for options), read in its format: HTML (and Moodle's auto-format,
+    HTML in which a line break is kept) is converted, plain text escaped, Markdown kept."""
     if element is None:
         return ""
-    text = element.findtext("text", "")
-    if element.get("format", "html") == "html":
+    text, fmt = element.findtext("text", ""), element.get("format", "html")
+    if fmt == "moodle_auto_format" and _HTML_RE.search(text):
+        fmt, text = "html", text.replace("\n", "<br>\n")
+    if fmt == "html":
         return html_to_markdown(text) if markdown else html_to_text(text)
+    if fmt in ("plain_text", "moodle_auto_format") and markdown:
+        return escape_markdown(text.strip())
     return text.strip()
 
 
-def _moodle_choice_key(element: ET.Element, where: str) -> dict:
+def _moodle_choice_key(element: ET.Element, where: str, notes: list[str]) -> dict:
     single = element.findtext("single", "true").strip().lower() in ("true", "1")
-    choices = []
+    choices, grades = [], []
     for answer in element.findall("answer"):
         fraction = _fraction(answer.get("fraction", "0"), where)
+        grades.append(fraction)
         choices.append(
             {
                 "text": _moodle_text(answer, markdown=False),
@@ -247,21 +297,50 @@ def _moodle_choice_key(element: ET.Element, where: str) -> dict:
                 "explanation": _moodle_text(answer.find("feedback"), markdown=False),
             }
         )
-    return {"kind": "single" if single else "multiple", "choices": choices}
+    return {"kind": "single" if single else "multiple", "choices": weighted_choices(choices, grades, single)}
 
 
-def _moodle_numeric_key(element: ET.Element, where: str) -> dict:
-    best = [a for a in element.findall("answer") if _fraction(a.get("fraction", "0"), where) > 99.99]
-    if not best:
-        raise ValueError(f"{where} has no answer worth 100%.")
-    answer = parse_number(best[0].findtext("text", ""), where)
-    tolerance = parse_number(best[0].findtext("tolerance", "0") or "0", where)
+def _moodle_true_false_key(element: ET.Element, where: str, notes: list[str]) -> dict:
+    """Moodle's true/false as a single-answer question "True" / "False", each with its own feedback."""
+    options = {}
+    for answer in element.findall("answer"):
+        truth = answer.findtext("text", "").strip().lower()
+        if truth in ("true", "false"):
+            options[truth] = (_fraction(answer.get("fraction", "0"), where), answer)
+    if set(options) != {"true", "false"}:
+        raise ValueError(f"{where} is a true/false question without both a 'true' and a 'false' answer.")
+    return {
+        "kind": "single",
+        "choices": [
+            {
+                "text": truth.capitalize(),
+                "correct": fraction > 99.99,
+                "explanation": _moodle_text(answer.find("feedback"), markdown=False),
+            }
+            for truth, (fraction, answer) in ((t, options[t]) for t in ("true", "false"))
+        ],
+    }
+
+
+def _moodle_numeric_key(element: ET.Element, where: str, notes: list[str]) -> dict:
+    answers = []
+    for answer in element.findall("answer"):
+        value = answer.findtext("text", "").strip()
+        answers.append(
+            NumericAnswer(
+                grade=_fraction(answer.get("fraction", "0"), where),
+                value=None if value == "*" else parse_number(value, where),
+                tolerance=parse_number(answer.findtext("tolerance", "0") or "0", where),
+                feedback=_moodle_text(answer.find("feedback"), markdown=False),
+            )
+        )
+    key, dropped = numeric_key(answers, where)
+    notes += dropped
     units = [u for u in element.findall("units/unit") if float_or_none(u.findtext("multiplier", "1")) == 1]
-    unit = units[0].findtext("unit_name", "").strip() if units else ""
-    return {"kind": "numeric", "answer": answer, "tolerance": tolerance, "unit": unit}
+    return {**key, "unit": units[0].findtext("unit_name", "").strip() if units else ""}
 
 
-def _moodle_calculated_key(element: ET.Element, where: str) -> dict:
+def _moodle_calculated_key(element: ET.Element, where: str, notes: list[str]) -> dict:
     """A calculated question whose answer is one of the app's formulas (calculated.FORMULAS, by its Moodle expression)
     with a nominal tolerance and a range for each of its variables."""
     best = [a for a in element.findall("answer") if _fraction(a.get("fraction", "0"), where) > 99.99]
@@ -287,6 +366,14 @@ def _moodle_calculated_key(element: ET.Element, where: str) -> dict:
         variables[name] = {"min": low, "max": high, "places": int(places)}
     tolerance = parse_number(best[0].findtext("tolerance", "0") or "0", where)
     return {"kind": "calculated", "formula": formulas[0], "variables": variables, "tolerance": tolerance, "unit": unit}
+
+
+_KEY_READERS = {
+    "multichoice": _moodle_choice_key,
+    "truefalse": _moodle_true_false_key,
+    "numerical": _moodle_numeric_key,
+    "calculated": _moodle_calculated_key,
+}
 
 
 def _fraction(value: str, where: str) -> float:

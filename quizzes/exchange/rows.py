@@ -8,11 +8,12 @@ What Moodle XML and GIFT cannot say natively travels as Moodle tags (``section:d
 itself reads and writes. A question's slug is its Moodle ID number and name.
 """
 
+import dataclasses
 import hashlib
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 # Kept equal to quizzes.models.Kind and Topic by a test; repeated here so this module needs no Django.
 KINDS = ("single", "multiple", "bodymap", "numeric", "calculated")
@@ -93,9 +94,17 @@ def _answer_key(question) -> dict:
 
 def _choice(choice) -> dict:
     row = {"text": choice.text, "correct": choice.is_correct, "explanation": choice.explanation}
+    if choice.fraction is not None:
+        row["fraction"] = percent(choice.fraction * 100)
     if choice.ctype_id:
         row["type"] = choice.ctype.slug
     return row
+
+
+def percent(value) -> int | float:
+    """A Moodle grade in percent as JSON writes it: 50, 83.33333, -12.5."""
+    number = round(float(value), 5)
+    return int(number) if number.is_integer() else number
 
 
 def _float(value) -> float | None:
@@ -239,14 +248,134 @@ def format_number(value) -> str:
 
 
 def fractions(options: list[dict], single: bool) -> list[str]:
-    """Moodle grades as percentages: a multiple-answer question's right options share 100 and each wrong one takes
-    back as much as a right one gives, as quizzes.scoring.score_partial does; all are in Moodle's list of grades
-    for up to ten right options. A neutral option (a body map's recognised region) is worth 0 either way."""
+    """Moodle grades as percentages: an option's own ``fraction`` when it has one (partial credit); otherwise a
+    multiple-answer question's right options share 100 and each wrong one takes back as much as a right one gives,
+    as quizzes.scoring.score_partial does; all are in Moodle's list of grades for up to ten right options. A neutral
+    option (a body map's recognised region) is worth 0 either way."""
+    if any(o.get("fraction") is not None for o in options):
+        return [_percent_text(o["fraction"]) if o.get("fraction") is not None else "0" for o in options]
+    return default_fractions(options, single)
+
+
+def default_fractions(options: list[dict], single: bool) -> list[str]:
+    """The grades an option gets without a fraction of its own: what the app scores it by."""
     right = sum(1 for o in options if o["correct"]) or 1
     share = f"{100 / right:.5f}".rstrip("0").rstrip(".")
     if single:
         return ["100" if o["correct"] else "0" for o in options]
     return [share if o["correct"] else "0" if o.get("neutral") else f"-{share}" for o in options]
+
+
+def _percent_text(value) -> str:
+    number = float(value)
+    return f"{number:.5f}".rstrip("0").rstrip(".") if number else "0"
+
+
+def weighted_choices(choices: list[dict], grades: list[float], single: bool) -> list[dict]:
+    """Options read with Moodle's grades (percent): each keeps its grade as ``fraction`` only when the grades are not
+    the ones the app gives anyway (default_fractions), so a file we wrote reads back without any. Only a body map
+    has neutral options, and its regions take no fractions: here a 0% option of a select-all is wrong, which the app
+    would score -1/n, so it keeps its 0."""
+    plain = [{**choice, "neutral": False} for choice in choices]
+    default = [float(f) for f in default_fractions(plain, single)]
+    if all(abs(grade - usual) < 1e-4 for grade, usual in zip(grades, default, strict=True)):
+        return choices
+    return [{**choice, "fraction": percent(grade)} for choice, grade in zip(choices, grades, strict=True)]
+
+
+@dataclasses.dataclass
+class Reading:
+    """What a reader tells besides the rows: the questions it could not read ({"name", "kind", "reason"}), what it
+    had to leave out of those it read (same shape), and the slugs it made from a question's name or text rather than
+    took from an explicit id (Moodle's ID number, GIFT's [id:...], a JSON slug), which import_questions may rename."""
+
+    skipped: list[dict] = dataclasses.field(default_factory=list)
+    notes: list[dict] = dataclasses.field(default_factory=list)
+    named: set[str] = dataclasses.field(default_factory=set)
+
+
+@dataclasses.dataclass(frozen=True)
+class NumericAnswer:
+    """One answer of a Moodle numerical question: its grade in percent, the value (None for Moodle's "*", any other
+    answer), the tolerance and its feedback."""
+
+    grade: float
+    value: float | None
+    tolerance: float
+    feedback: str = ""
+
+
+def numeric_key(answers: list[NumericAnswer], where: str) -> tuple[dict, list[str]]:
+    """The key of a numeric question from Moodle's answers, and what it leaves out.
+
+    The app keeps one answer and its tolerance, worth full credit. Answers worth nothing score the same here as in
+    Moodle, so they are dropped and only their feedback is lost (told back as notes); another answer worth some or
+    all of the credit cannot be scored here, so such a question raises ValueError (listed as unsupported)."""
+    full = [a for a in answers if a.value is not None and a.grade > 99.99]
+    if not full:
+        raise ValueError(f"{where} has no numerical answer worth 100%.")
+    best = full[0]
+    for other in answers:
+        if other is best or other.grade == 0 or other.value is None and other.grade <= 0:
+            continue
+        if other.grade > 99.99 and _within(other, best):
+            continue
+        worth = f"{percent(other.grade)}%"
+        value = "any other answer" if other.value is None else f"{format_number(other.value)}"
+        raise ValueError(
+            f"{where} gives {worth} for {value}; only one numerical answer (worth 100%, with its tolerance) can be "
+            "imported."
+        )
+    dropped = [a.feedback for a in answers if a.feedback.strip()]
+    notes = [f"its answers' feedback was left out ({'; '.join(map(repr, dropped))}): a numeric question here has none."]
+    key = {"kind": "numeric", "answer": best.value, "tolerance": abs(best.tolerance), "unit": ""}
+    return key, notes if dropped else []
+
+
+def _within(inner: NumericAnswer, outer: NumericAnswer) -> bool:
+    return abs(inner.value - outer.value) + abs(inner.tolerance) <= abs(outer.tolerance) + 1e-12
+
+
+def same_question(a: dict, b: dict) -> bool:
+    """Whether two rows ask the same thing: kind, stem, options and key (whitespace, option order, explanations and
+    the teaching point aside), as import_questions compares a question with the one already holding its slug."""
+    return _content(a) == _content(b)
+
+
+def _content(row: dict) -> tuple:
+    def number(value):
+        return None if value is None else round(float(value), 4)
+
+    options = sorted(
+        (" ".join(str(c.get("text", "")).split()), bool(c.get("correct")), number(c.get("fraction")))
+        for c in row.get("choices", [])
+    )
+    sites = row.get("sites") or {}
+    return (
+        row.get("kind"),
+        " ".join(str(row.get("stem", "")).split()),
+        tuple(options),
+        number(row.get("answer")),
+        number(row.get("tolerance")),
+        row.get("unit", ""),
+        row.get("formula", ""),
+        repr(sorted((row.get("variables") or {}).items())),
+        tuple(sorted(sites.get("correct", []))),
+        tuple(sorted(sites.get("recognised", []))),
+    )
+
+
+def free_slug(row: dict, taken: Mapping[str, dict]) -> str:
+    """The slug a question read under a name should take: its own when free or held by the same question (import
+    then skips it), else the first of name-2, name-3, ... that is free or holds the same question. `taken` maps
+    slugs in use (in the bank and earlier in the file) to their rows."""
+    base, number = row["slug"], 1
+    while True:
+        suffix = f"-{number}" if number > 1 else ""
+        candidate = base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken or same_question(row, taken[candidate]):
+            return candidate
+        number += 1
 
 
 def parse_number(value: str, where: str) -> float:

@@ -65,7 +65,23 @@ def validate_row(row, knowledge: Knowledge) -> list[str]:
         return [f"A question is a {type(row).__name__}, not an object."]
     check = _KIND_CHECKS.get(row["kind"]) if _known(row.get("kind"), KINDS) else lambda row, knowledge: []
     problems = _common_problems(row) + _link_problems(row, knowledge) + check(row, knowledge) + _stray_fields(row)
+    problems += _nul_problems(row)
     return [f"Question {_name(row)}: {problem}" for problem in problems]
+
+
+def _nul_problems(row: dict) -> list[str]:
+    """PostgreSQL cannot store a NUL character in text; JSON can carry one as \\u0000. Walked without recursion, so
+    a row nested however deep cannot exhaust the stack."""
+    stack = [row]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str) and "\x00" in value:
+            return ["it holds a NUL character (\\u0000), which the database cannot store; remove it."]
+        if isinstance(value, dict):
+            stack += [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            stack += value
+    return []
 
 
 def _name(row: dict) -> str:
@@ -83,8 +99,10 @@ def _common_problems(row: dict) -> list[str]:
         problems.append(f"unknown topic {row.get('topic')!r} (expected one of {', '.join(TOPICS)}).")
     if not _text(row.get("stem")):
         problems.append("it has no stem.")
-    if not _text(row.get("teaching_point")):
-        problems.append("it has no teaching point (in Moodle XML the general feedback, in GIFT the text after ####).")
+    # A question may arrive without one (Moodle's general feedback is optional): it is imported and listed for an
+    # instructor to write (the admin's "needs a teaching point").
+    if not isinstance(row.get("teaching_point", ""), str):
+        problems.append("its teaching point must be text.")
     if not isinstance(row.get("is_published", True), bool):
         problems.append("is_published must be true or false.")
     return problems
@@ -139,7 +157,8 @@ def _choice_problems(row: dict, knowledge: Knowledge) -> list[str]:
     choices = row.get("choices")
     if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
         return ["choices must be a list of objects."]
-    problems = [p for i, c in enumerate(choices, 1) for p in _option_problems(i, c, knowledge)]
+    single = row["kind"] == "single"
+    problems = [p for i, c in enumerate(choices, 1) for p in _option_problems(i, c, knowledge, single)]
     texts = Counter(c.get("text", "").strip() for c in choices if isinstance(c.get("text"), str))
     problems += [f"two options read {text!r}." for text, n in texts.items() if text and n > 1]
     # The rule of quizzes.answerability, told with the counts, as an author fixing a file needs them.
@@ -155,7 +174,7 @@ def _choice_problems(row: dict, knowledge: Knowledge) -> list[str]:
     return problems
 
 
-def _option_problems(number: int, choice: dict, knowledge: Knowledge) -> list[str]:
+def _option_problems(number: int, choice: dict, knowledge: Knowledge, single: bool) -> list[str]:
     problems = []
     text = choice.get("text")
     if not _text(text):
@@ -168,7 +187,23 @@ def _option_problems(number: int, choice: dict, knowledge: Knowledge) -> list[st
         problems.append(f"option {number} has an explanation that is not text.")
     if "type" in choice and not _known(choice["type"], knowledge.types):
         problems.append(f"option {number} stands for an unknown type {choice['type']!r}.")
-    return problems
+    return problems + _fraction_problems(number, choice, single)
+
+
+def _fraction_problems(number: int, choice: dict, single: bool) -> list[str]:
+    """An option's partial credit, in percent as Moodle writes it, must agree with whether it is marked correct."""
+    if choice.get("fraction") is None:
+        return []
+    fraction = choice["fraction"]
+    if not _number_ok(fraction) or not -100 <= fraction <= 100:
+        return [f"option {number} has a fraction that is not a grade from -100 to 100."]
+    counts = fraction >= 99.99 if single else fraction > 0
+    if choice.get("correct") is True and not counts:
+        rule = "a single-answer question's correct option is worth 100%" if single else "a correct one earns credit"
+        return [f"option {number} is marked correct but worth {fraction}% ({rule})."]
+    if choice.get("correct") is False and counts:
+        return [f"option {number} is marked wrong but worth {fraction}%."]
+    return []
 
 
 def _bodymap_problems(row: dict, knowledge: Knowledge) -> list[str]:

@@ -4,12 +4,13 @@ Used by `import_questions` (rows checked first by `quizzes.exchange.validate_row
 reload the starter content into a flushed database; the data migrations run a frozen copy of it
 (quizzes/migrations/_starter_v1.py), so editing this changes no migration. A question is created only when its
 slug is absent, so loading again duplicates nothing and overwrites no edit. Rows may also say
-`"is_published": false`, and a case question's `"case"` (slug) and `"stage"` (order), as `export_questions` writes
-them.
+`"is_published": false`, a case question's `"case"` (slug) and `"stage"` (order), as `export_questions` writes
+them, and an option's `"fraction"`: its partial credit in percent, as Moodle grades it.
 """
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 BANK = Path(__file__).resolve().parent / "questions.json"
@@ -44,7 +45,7 @@ def load(apps, rows: list[dict] | None = None, extra_fields: Callable[[dict], di
             kind=row["kind"],
             topic=row["topic"],
             stem=row["stem"],
-            teaching_point=row["teaching_point"],
+            teaching_point=row.get("teaching_point", ""),
             section=sections.get(row.get("section")),
             anchor=row.get("anchor") or "",
             answer=row.get("answer"),
@@ -88,9 +89,18 @@ def _choices(Choice, question, row: dict, sites: dict, types: dict) -> list:
             is_correct=c["correct"],
             explanation=c.get("explanation", ""),
             ctype=types.get(c.get("type")),
+            **_fraction(Choice, c.get("fraction")),
         )
         for i, c in enumerate(row.get("choices", []), 1)
     ]
+
+
+def _fraction(Choice, percent) -> dict:
+    """An option's partial credit, given in percent as Moodle writes it (50, -33.33333), stored as a fraction of the
+    mark (0.5, -0.3333333), where the schema has the column; no value: scored as usual."""
+    if percent is None or not any(f.name == "fraction" for f in Choice._meta.get_fields()):
+        return {}
+    return {"fraction": (Decimal(str(percent)) / 100).quantize(Decimal("0.0000001"))}
 
 
 def _neutral(Choice, value: bool) -> dict:

@@ -279,3 +279,13 @@
   });
   document.addEventListener("htmx:afterSwap", function () { paint(document); });
 })();
+
+// A form that hands something back to another site at once (the answer to an LMS that asked which link to add,
+// lti/views.py deep_link) is sent as soon as the page loads; without script its button sends it.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("form[data-auto-submit]");
+    if (form) form.submit();
+  });
+})();

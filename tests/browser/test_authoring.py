@@ -70,7 +70,7 @@ def test_stages_are_reordered_on_the_page_or_by_typing_their_place(page):
     expect(orders.first).to_be_visible()  # the number stays, for the keyboard
     assert orders.count() == len(titles)  # one place per stage
     # The package's drag (SortableJS on each stage's bar) and its "move to first position" share one renumbering;
-    # the button is what a test can press reliably.
+    # this test presses the button, the next one drags with the mouse.
     page.locator("#stages-group .has_original").nth(1).locator("i.move-begin").click()
     values = [orders.nth(i).input_value() for i in range(len(titles))]
     screenshot(page, "stages-dragged")
@@ -83,3 +83,24 @@ def test_stages_are_reordered_on_the_page_or_by_typing_their_place(page):
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
     assert list(case.stages.order_by("order").values_list("title", flat=True))[-1] == moved[0]
+
+
+def test_a_stage_is_dragged_with_the_mouse_to_a_new_place(page):
+    UserFactory(username="author", is_staff=True).groups.add(Group.objects.get(name="Instructors"))
+    case = Case.objects.get(slug="pianist-fingertip-lumps")
+    titles = list(case.stages.order_by("order").values_list("title", flat=True))
+    log_in(page, "author")
+    page.goto(f"/admin/cases/case/{case.pk}/change/")
+    page.set_viewport_size({"width": 1280, "height": 7000})  # both bars in view: each stage is a long form
+    bars = page.locator("#stages-group .has_original > h3")
+    source, target = bars.nth(2).bounding_box(), bars.nth(0).bounding_box()
+    # A person's drag: press on the third stage's bar, carry it up over the top of the first, let go.
+    page.mouse.move(source["x"] + 60, source["y"] + source["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(source["x"] + 60, target["y"] + 2, steps=60)
+    page.wait_for_timeout(100)
+    page.mouse.up()
+    expect(bars.nth(0)).to_contain_text(titles[2])
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    assert list(case.stages.order_by("order").values_list("title", flat=True)) == [titles[2], *titles[:2], *titles[3:]]

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from calcinosis.models import BodySite
-from cases.management.commands.import_questions import known
+from cases.importing import known
 from cases.models import Case
 from quizzes import exchange
 from quizzes.management.commands.export_questions import exportable
@@ -113,7 +113,7 @@ def test_it_accepts_every_starter_question(knowledge):
         ({"kind": "essay"}, "unknown kind 'essay'"),
         ({"topic": "astrology"}, "unknown topic 'astrology'"),
         ({"stem": "  "}, "has no stem"),
-        ({"teaching_point": ""}, "has no teaching point"),
+        ({"teaching_point": ["not", "text"]}, "its teaching point must be text"),
         ({"section": "nowhere"}, "unknown section 'nowhere'"),
         ({"about": {"conditions": ["gout"]}}, "unknown conditions in about: 'gout'"),
         ({"about": {"drugs": []}}, "unknown key 'drugs' in about"),
@@ -427,7 +427,7 @@ def test_it_refuses_a_case_question_whose_case_is_missing(tmp_path):
         ),
         ("bad.gift", "::q1:: What is it? {=this ~that\n", "line 1 ('q1') has a '{' that is not closed"),
         ("bad.gift", "\n\n// note\nWhat is it? =this ~that}\n", "line 4 has a '}' without its '{'"),
-        ("bad.gift", "::tf:: The sky is blue.{TRUE}\n", "is a true/false question"),
+        ("bad.gift", "::sa:: The capital of France is {=Paris}.\n", "is a short-answer question"),
         ("bad.gift", "Just some prose.\n", "no answers in {...}"),
         ("bad.gift", "::n:: How many? {#lots}\n", "'lots' is not a number"),
         ("bad.json", '{"questions": [', "Malformed JSON at line 1"),

@@ -22,10 +22,10 @@ MOODLE = """<?xml version="1.0" encoding="UTF-8"?>
     <answer fraction="0"><text>Metastatic</text><feedback><text>No.</text></feedback></answer>
     <answer fraction="0"><text>Iatrogenic</text><feedback><text>No.</text></feedback></answer>
   </question>
-  <question type="truefalse">
-    <name><text>Sky colour</text></name>
-    <questiontext format="html"><text>The sky is blue.</text></questiontext>
-    <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>
+  <question type="shortanswer">
+    <name><text>Capital</text></name>
+    <questiontext format="html"><text>The capital of France is ...</text></questiontext>
+    <answer fraction="100"><text>Paris</text></answer>
   </question>
   <question type="essay">
     <name><text>Reflect</text></name>
@@ -38,7 +38,7 @@ GIFT = """$CATEGORY: $course$/Imported
 
 ::Most common:: Which type is most common? {=Dystrophic ~Metastatic ~Iatrogenic ####Dystrophic is the commonest.}
 
-::Blue sky:: The sky is blue. {T}
+::Capital:: The capital of France is {=Paris}.
 
 ::Pairs:: Match them. {=a -> 1 =b -> 2 =c -> 3}
 """
@@ -52,7 +52,7 @@ def _run(path, *args) -> str:
 
 @pytest.mark.parametrize(
     ("name", "content", "kinds"),
-    [("bank.xml", MOODLE, ("truefalse", "essay")), ("bank.gift", GIFT, ("true/false", "matching"))],
+    [("bank.xml", MOODLE, ("shortanswer", "essay")), ("bank.gift", GIFT, ("short-answer", "matching"))],
 )
 def test_without_the_flag_every_unsupported_question_is_named_and_nothing_changes(tmp_path, name, content, kinds):
     path = tmp_path / name

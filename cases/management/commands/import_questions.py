@@ -1,21 +1,19 @@
-"""Import questions into the bank. It lives with the cases app because a question may belong to a case, so both the
-engine (quizzes) and the cases are needed to check a file; export_questions needs only the engine."""
+"""Import questions into the bank (cases/importing.py does the work; the admin's "Import questions" page is the
+other door to it)."""
 
 from pathlib import Path
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from calcinosis.models import BodySite, CalcinosisType, Condition, Differential, Section
-from cases.models import Case, Stage
-from quizzes import exchange, starter
+from cases import importing
+from quizzes import exchange
 
 
 class Command(BaseCommand):
     help = (
-        "Import questions from a JSON, Moodle XML or GIFT file. A question whose slug exists is skipped, never "
-        "overwritten, so importing a file again changes nothing; a file with any problem is refused whole."
+        "Import questions from a JSON, Moodle XML or GIFT file. A question whose slug (or Moodle ID number) exists is "
+        "skipped, never overwritten, so importing a file again changes nothing; one that only shares its name with a "
+        "different question is imported as name-2. A file with any problem is refused whole."
     )
 
     def add_arguments(self, parser):
@@ -39,80 +37,52 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        unsupported: list[dict] = []
-        rows = read_rows(path, options["format"] or format_of(path), unsupported)
-        if unsupported and not options["skip_unsupported"]:
-            raise CommandError(
-                f"{path} was not imported; nothing was changed. {len(unsupported)} question"
-                f"{'s' if len(unsupported) != 1 else ''} cannot be imported (pass --skip-unsupported to import the "
-                f"others):\n{_listed(unsupported)}"
+        fmt = options["format"] or format_of(path)
+        try:
+            text = importing.decode(read_bytes(path), str(path))
+            the_plan = importing.plan(
+                text, fmt, source=str(path), topic=options["topic"], skip_unsupported=options["skip_unsupported"]
             )
-        if options["topic"]:
-            rows = [
-                {**row, "topic": options["topic"]} if isinstance(row, dict) and row.get("topic") not in exchange.TOPICS
-                else row
-                for row in rows
-            ]  # fmt: skip
-        problems = exchange.validate_rows(rows, known())
-        if problems:
-            listed = "\n".join(f"- {problem}" for problem in problems)
-            hint = "" if options["topic"] else " (--topic names one for questions from another category)"
-            raise CommandError(f"{path} was not imported; nothing was changed{hint}. Problems:\n{listed}")
-        with transaction.atomic():
-            created, skipped = starter.load(apps, rows, extra_fields=case_fields)
+        except importing.ImportRefused as refusal:
+            raise CommandError(str(refusal)) from None
+        created, skipped = importing.plan_apply(the_plan)
+        self._report(created, skipped, the_plan)
+
+    def _report(self, created: int, skipped: int, the_plan: importing.ImportPlan) -> None:
         self.stdout.write(f"{created} created, {skipped} skipped")
-        if unsupported:
-            self.stdout.write(f"{len(unsupported)} not supported, not imported:\n{_listed(unsupported)}")
-
-
-def _listed(unsupported: list[dict]) -> str:
-    return "\n".join(f"- {item['name']} ({item['kind']}): {item['reason']}" for item in unsupported)
+        for old, slug in the_plan.renamed_new:
+            self.stdout.write(f"- {old!r} differs from the question that already has that slug: imported as {slug!r}")
+        if bare := the_plan.without_teaching_point:
+            self.stdout.write(
+                f"{len(bare)} arrived without a teaching point (listed in admin under “needs a teaching point”): "
+                f"{', '.join(bare)}"
+            )
+        if the_plan.notes:
+            self.stdout.write(
+                f"{len(the_plan.notes)} imported with something left out:\n{importing.listed(the_plan.notes)}"
+            )
+        if the_plan.unsupported:
+            self.stdout.write(
+                f"{len(the_plan.unsupported)} not supported, not imported:\n{importing.listed(the_plan.unsupported)}"
+            )
 
 
 def format_of(path: Path) -> str:
-    try:
-        return exchange.EXTENSIONS[path.suffix.lower()]
-    except KeyError:
+    fmt = importing.format_for(path.name)
+    if fmt is None:
         choices = ", ".join(exchange.READERS)
-        raise CommandError(f"Cannot tell the format of {path} from its extension; pass --format ({choices}).") from None
+        raise CommandError(f"Cannot tell the format of {path} from its extension; pass --format ({choices}).")
+    return fmt
 
 
-def read_rows(path: Path, fmt: str, unsupported: list[dict] | None = None) -> list:
-    """The file's rows; Moodle XML and GIFT questions of kinds this app lacks go to `unsupported` when it is given."""
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; refused before reading when larger than importing.MAX_BYTES."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        size = path.stat().st_size
+        if size > importing.MAX_BYTES:
+            raise CommandError(importing.too_big(str(path), size))
+        return path.read_bytes()
     except FileNotFoundError:
         raise CommandError(f"No such file: {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise CommandError(f"Cannot read {path}: {error}") from None
-    try:
-        if fmt == "json" or unsupported is None:
-            return exchange.READERS[fmt](text)
-        return exchange.READERS[fmt](text, skipped=unsupported)
-    except ValueError as error:
-        raise CommandError(f"{path}: {error}") from None
-
-
-def case_fields(row: dict) -> dict:
-    """A case question exported with its case's slug and its stage's order goes back into that case."""
-    if not row.get("case"):
-        return {}
-    case = Case.objects.get(slug=row["case"])
-    return {"case": case, "stage": Stage.objects.filter(case=case, order=row.get("stage")).first()}
-
-
-def known() -> exchange.Knowledge:
-    """The slugs in this database, which a question may point at."""
-
-    def slugs(model) -> frozenset[str]:
-        return frozenset(model.objects.values_list("slug", flat=True))
-
-    return exchange.Knowledge(
-        sections=slugs(Section),
-        headings={section.slug: frozenset(section.headings()) for section in Section.objects.only("slug", "body_html")},
-        types=slugs(CalcinosisType),
-        conditions=slugs(Condition),
-        sites=slugs(BodySite),
-        differentials=slugs(Differential),
-        cases=slugs(Case),
-    )
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror or error}") from None
