@@ -26,6 +26,7 @@ _TAGS = {
     "h6",
     "hr",
     "i",
+    "img",
     "li",
     "ol",
     "p",
@@ -48,6 +49,7 @@ _ATTRIBUTES = {
     "h2": _HEADING_ATTRS,
     "h3": _HEADING_ATTRS,
     "h4": _HEADING_ATTRS,
+    "img": {"src", "alt"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
 }
@@ -59,23 +61,52 @@ RESERVED_IDS = frozenset({"main", "main-nav", "quiz-status", "case-stages", "cal
 RESERVED_ID_PATTERN = re.compile(r"(question-card|question-heading|feedback)-\d+")
 
 
-def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
-    if attribute == "id" and (value in RESERVED_IDS or RESERVED_ID_PATTERN.fullmatch(value)):
-        return None
-    return value
+# Images may show only the site's own question images (quizzes.models.QuestionImage, served to who may see the
+# question): never a file elsewhere, which would tell another site who reads what, nor a data: or javascript: URI.
+QUESTION_IMAGES = "/media/questions/"
+# A path of plain segments after that prefix, so that no "." or ".." segment can point elsewhere.
+_IMAGE_PATH = r"(?:[A-Za-z0-9_~%-][A-Za-z0-9._~%-]*/)*[A-Za-z0-9_~%-][A-Za-z0-9._~%-]*"
+_IMG = re.compile(r"<img\b[^>]*>")
+_ALT = re.compile(r'\salt="([^"]*)"')
 
 
-def render_markdown(text: str) -> str:
-    """Markdown to sanitized HTML; headings get ids (the toc extension) so pages can link to them."""
+def _attribute_filter(images_from: str):
+    image_src = re.compile(re.escape(images_from) + _IMAGE_PATH)
+
+    def keep(element: str, attribute: str, value: str) -> str | None:
+        if attribute == "id" and (value in RESERVED_IDS or RESERVED_ID_PATTERN.fullmatch(value)):
+            return None
+        if element == "img" and attribute == "src" and not image_src.fullmatch(value):
+            return None
+        return value
+
+    return keep
+
+
+def _finish_image(match: re.Match) -> str:
+    """An image whose source was refused leaves its description as text; one kept fits the width of the screen."""
+    tag = match[0]
+    if ' src="' not in tag:
+        alt = _ALT.search(tag)
+        return alt[1] if alt else ""
+    return tag.replace("<img ", '<img class="img-fluid" ', 1)
+
+
+def render_markdown(text: str, *, images_from: str = QUESTION_IMAGES) -> str:
+    """Markdown to sanitized HTML; headings get ids (the toc extension) so pages can link to them.
+
+    `images_from` is the one place images may come from: the site's question images, or for the Moodle XML export
+    the files embedded beside the text (its "@@PLUGINFILE@@/")."""
     html = markdown.markdown(text, extensions=["tables", "toc", "sane_lists"], output_format="html")
     clean = nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
-        attribute_filter=_keep_attribute,
+        attribute_filter=_attribute_filter(images_from),
     )
-    # Bootstrap styles tables by class; the class is added after cleaning so authors cannot set classes.
+    # Bootstrap styles tables and images by class; added after cleaning so authors cannot set classes.
+    clean = _IMG.sub(_finish_image, clean)
     return clean.replace("<table>", '<table class="table table-sm table-bordered">')
 
 

@@ -17,7 +17,8 @@ urlpatterns = [
     path("<slug:slug>/stages/<int:stage_id>/report/", views.stage_report, name="stage-report"),
 ]
 
-# uploaded case images: the root URLconf serves these under /media/, outside the `cases` namespace (name `media`)
+# uploaded images (case stages', questions'): the root URLconf serves these under /media/, outside the `cases`
+# namespace (name `media`)
 media_patterns = [
     path("<path:path>", views.media, name="media"),
 ]

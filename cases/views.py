@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +12,7 @@ from calcinosis.authoring import is_instructor
 from cases import selectors, services
 from cases.forms import DecisionForm
 from cases.models import Case, CaseProgress, Stage, offered_hypotheses
-from quizzes.models import Certainty, Choice, Question
+from quizzes.models import Certainty, Choice, Question, QuestionImage
 from quizzes.reports import report_file, report_form_context
 
 
@@ -178,24 +178,33 @@ def _report(case: Case, stage: Stage) -> dict:
     return report_form_context(action=action, dom_id=f"report-stage-{stage.pk}")["report"]
 
 
-# uploaded case images
+# uploaded images: case stages' and questions'
 
 
 @login_required
 @require_GET
 def media(request: HttpRequest, path: str) -> HttpResponse:
-    """A stage's image under /media/, to whoever may open its case: published cases to any account, drafts to
-    instructors only (Case.objects.visible_to). A file no stage names is a 404, even if it is on disk, so a path
-    can never reach beyond the images a case shows (nor an old image replaced since).
+    """An image under /media/, to whoever may see what shows it: a stage's to whoever may open its case (published
+    cases to any account, drafts to instructors only: Case.objects.visible_to); a question's to whoever may see the
+    question (QuestionImage.objects.visible_to), and for a case question its case too. A file nothing names is a
+    404, even if it is on disk, so a path can never reach beyond the images shown (nor an old image replaced since).
 
     Served so a crafted upload cannot run as a page (no sniffing, sandboxed) and kept out of shared caches."""
-    if not Stage.objects.filter(image=path, case__in=Case.objects.visible_to(request.user)).exists():
+    if not _shows_image(request.user, path):
         raise Http404("No such image.")
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private"
     return response
+
+
+def _shows_image(user, path: str) -> bool:
+    cases = Case.objects.visible_to(user)
+    if Stage.objects.filter(image=path, case__in=cases).exists():
+        return True
+    in_a_visible_case = Q(question__case__isnull=True) | Q(question__case__in=cases)
+    return QuestionImage.objects.visible_to(user).filter(in_a_visible_case, image=path).exists()
 
 
 @login_required

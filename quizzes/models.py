@@ -16,9 +16,10 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from calcinosis.authoring import is_instructor
 from calcinosis.markup import RendersMarkdown
 from calcinosis.models import BodySite, CalcinosisType, Condition, Differential, Section
-from quizzes import answerability, calculated
+from quizzes import answerability, calculated, images
 
 
 class Topic(models.TextChoices):
@@ -227,6 +228,44 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class QuestionImageQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "QuestionImageQuerySet":
+        """The images of the questions a user may see: published ones to any account, drafts to instructors too."""
+        if is_instructor(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(question__is_published=True)
+
+
+class QuestionImage(models.Model):
+    """A file a question's stem or teaching point shows, imported with it (Moodle XML embeds them beside the text).
+
+    Stored under MEDIA_ROOT/questions/ with the extension of what the file really is (quizzes.images), and served
+    only to who may see its question (cases.views.media); the Markdown links to its URL."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to="questions/", help_text="A PNG, JPEG, GIF or WebP image.")
+    name = models.CharField(max_length=255, help_text="The file's name in the bank it came from; exports use it.")
+    alt = models.CharField(max_length=300, blank=True, help_text="What the image shows, for screen readers.")
+
+    objects = QuestionImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.name}"
+
+    def as_row(self) -> dict | None:
+        """The file as a bank row carries it ({"name", "data"}: base64); None when it is gone from the disk."""
+        try:
+            with self.image.open("rb") as file:
+                return {"name": self.name, "data": images.encoded(file.read())}
+        except (FileNotFoundError, ValueError):
+            return None
 
 
 class AttemptQuerySet(models.QuerySet):

@@ -4,7 +4,7 @@ single-answer question) and numerical questions."""
 import re
 from collections.abc import Iterable
 
-from quizzes.exchange.markup import escape_markdown, html_to_markdown, html_to_text
+from quizzes.exchange.markup import escape_markdown, html_to_markdown, html_to_text, replace_plugin_images
 from quizzes.exchange.rows import (
     NumericAnswer,
     Reading,
@@ -56,15 +56,22 @@ def to_gift(questions: Iterable) -> str:
 
 def _gift_question(row: dict) -> str:
     marks = "".join(f" [tag:{_mark(tag)}]" for tag in _gift_tags(row))
-    teaching = [f"\t####{_gift_out(row['teaching_point'])}"] if row["teaching_point"] else []
+    stem, teaching_point = (_without_images(row[field]) for field in ("stem", "teaching_point"))
+    teaching = [f"\t####{_gift_out(teaching_point)}"] if teaching_point else []
     lines = [
         f"// [id:{_mark(row['slug'])}]{marks}",
-        f"::{gift_escape(row['slug'])}::[markdown]{gift_escape(row['stem'])} {{",
+        f"::{gift_escape(row['slug'])}::[markdown]{gift_escape(stem)} {{",
         *_gift_answers(row),
         *teaching,
         "}",
     ]
     return "\n".join(lines)
+
+
+def _without_images(text: str) -> str:
+    """GIFT cannot embed a file (Moodle's GIFT has no place for one): an image leaves its alt text; use Moodle XML to
+    keep it."""
+    return replace_plugin_images(text, lambda name, alt: escape_markdown(alt, at_line_start=False))
 
 
 def _gift_out(text: str) -> str:

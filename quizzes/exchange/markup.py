@@ -2,10 +2,20 @@
 
 Text in the HTML stays text: whatever Markdown would read as markup in it (``*``, ``_``, a ``#`` or ``1.`` that starts
 a line, ``&lt;b&gt;`` written as an entity) is escaped, so calcinosis.markup renders it exactly as the HTML showed it.
+
+An image embedded in the file (Moodle's ``<img src="@@PLUGINFILE@@/rash.png">``) becomes a Markdown image whose
+link keeps that marker, ``![alt](@@PLUGINFILE@@/rash.png)``, until the loader saves the file and puts its URL there.
 """
 
+import html
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
+from urllib.parse import quote, unquote
+
+# Moodle's marker for a file embedded beside the text; a row's Markdown keeps it until the loader saves the file.
+PLUGINFILE = "@@PLUGINFILE@@/"
+_PLUGIN_IMAGE_RE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\(" + re.escape(PLUGINFILE) + r"([^)\s]+)\)")
 
 _BLOCKS = {"p", "div", "blockquote", "pre", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
 _INLINE = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
@@ -38,9 +48,37 @@ def _escape_line_start(line: str) -> str:
     return f"{indent}\\{marker}{line[match.end() :]}"
 
 
+def image_link(alt: str, url: str) -> str:
+    """A Markdown image; its description on one line, escaped so that it stays text."""
+    return f"![{escape_markdown(' '.join(alt.split()), at_line_start=False)}]({url})"
+
+
+def plugin_image_link(name: str, alt: str) -> str:
+    """A Markdown image of the file `name` embedded beside the text (a path under Moodle's marker)."""
+    return image_link(alt, PLUGINFILE + quote(name))
+
+
+def plugin_images(text: str) -> list[tuple[str, str]]:
+    """The embedded files a Markdown text shows, as (name, description), in order."""
+    return [(unquote(match[2]), _unescape(match[1])) for match in _PLUGIN_IMAGE_RE.finditer(text)]
+
+
+def replace_plugin_images(text: str, replacement: Callable[[str, str], str]) -> str:
+    """The text with each image of an embedded file replaced by replacement(name, description)."""
+    return _PLUGIN_IMAGE_RE.sub(lambda match: replacement(unquote(match[2]), _unescape(match[1])), text)
+
+
+def _unescape(markdown: str) -> str:
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown))
+
+
 class _HtmlReader(HTMLParser):
     """HTML to Markdown for what render_markdown writes and the usual tags of Moodle's editor; other tags keep their
-    text. With markdown=False (option texts and explanations, shown as plain text) it keeps the text alone."""
+    text. With markdown=False (option texts and explanations, shown as plain text) it keeps the text alone.
+
+    Each ``<img>`` is listed in `images` ({"src", "name", "alt"}; name: the embedded file's, else None). One of a
+    file embedded beside the text becomes a Markdown image (described by its file name when it has no alt text);
+    any other image, and every image in plain text, leaves only its alt text."""
 
     def __init__(self, markdown: bool):
         super().__init__(convert_charrefs=True)
@@ -53,6 +91,7 @@ class _HtmlReader(HTMLParser):
         self.after_break = False
         self.in_code = False
         self.at_line_start = True
+        self.images: list[dict] = []
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in _BLOCKS and not self.lists:
@@ -72,6 +111,8 @@ class _HtmlReader(HTMLParser):
         elif tag in _INLINE:
             self._write(_INLINE[tag])
             self.in_code = self.in_code or tag == "code"
+        elif tag == "img":
+            self._image(dict(attrs))
         if tag[0] == "h" and tag[1:].isdigit():
             self._write("#" * int(tag[1:]) + " ")
 
@@ -98,6 +139,18 @@ class _HtmlReader(HTMLParser):
         if data.strip():
             self.at_line_start = False
 
+    def _image(self, attrs: dict) -> None:
+        src, alt = (attrs.get("src") or "").strip(), " ".join((attrs.get("alt") or "").split())
+        name = (
+            unquote(src.removeprefix(PLUGINFILE).partition("?")[0]).lstrip("/") if src.startswith(PLUGINFILE) else None
+        )
+        self.images.append({"src": src, "name": name, "alt": alt})
+        if name and self.markdown:
+            self.current.append(plugin_image_link(name, alt or name.rpartition("/")[2]))
+            self.at_line_start = False
+        elif alt:
+            self.handle_data(alt)
+
     def _write(self, markup: str) -> None:
         if self.markdown or markup == "\n":
             self.current.append(markup)
@@ -121,13 +174,19 @@ class _HtmlReader(HTMLParser):
         return "\n\n".join(self.blocks)
 
 
-def html_to_markdown(text: str) -> str:
-    reader = _HtmlReader(markdown=True)
-    reader.feed(text)
-    return reader.result()
+def html_to_markdown(text: str, images: list[dict] | None = None) -> str:
+    """The HTML as Markdown; the images it holds are added to `images` when given (see _HtmlReader)."""
+    return _read(text, True, images)
 
 
-def html_to_text(text: str) -> str:
-    reader = _HtmlReader(markdown=False)
+def html_to_text(text: str, images: list[dict] | None = None) -> str:
+    return _read(text, False, images)
+
+
+def _read(text: str, markdown: bool, images: list[dict] | None) -> str:
+    reader = _HtmlReader(markdown=markdown)
     reader.feed(text)
-    return reader.result()
+    result = reader.result()
+    if images is not None:
+        images += reader.images
+    return result

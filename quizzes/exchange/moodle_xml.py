@@ -5,11 +5,19 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from calcinosis.markup import render_markdown
 from quizzes import calculated
-from quizzes.exchange.markup import escape_markdown, html_to_markdown, html_to_text
+from quizzes.exchange.markup import (
+    PLUGINFILE,
+    escape_markdown,
+    html_to_markdown,
+    html_to_text,
+    plugin_image_link,
+    plugin_images,
+    replace_plugin_images,
+)
 from quizzes.exchange.rows import (
     NumericAnswer,
     Reading,
@@ -56,8 +64,8 @@ def _moodle_question(row: dict) -> str:
     lines = [
         f'  <question type="{_MOODLE_TYPES.get(row["kind"], "multichoice")}">',
         f"    <name>{_xml_text(row['slug'])}</name>",
-        f'    <questiontext format="html">{_cdata(render_markdown(row["stem"]))}</questiontext>',
-        f'    <generalfeedback format="html">{_cdata(render_markdown(row["teaching_point"]))}</generalfeedback>',
+        f'    <questiontext format="html">{_moodle_html(row, "stem")}</questiontext>',
+        f'    <generalfeedback format="html">{_moodle_html(row, "teaching_point")}</generalfeedback>',
         "    <defaultgrade>1</defaultgrade>",
         "    <penalty>0.3333333</penalty>",
         f"    <hidden>{0 if row.get('is_published', True) else 1}</hidden>",
@@ -69,6 +77,21 @@ def _moodle_question(row: dict) -> str:
         "  </question>",
     ]
     return "\n".join(lines)
+
+
+def _moodle_html(row: dict, field: str) -> str:
+    """A Markdown text as HTML in CDATA, followed by the files its images show, embedded as Moodle embeds them
+    (their links point at its "@@PLUGINFILE@@/")."""
+    text, files = row[field], {image["name"]: image["data"] for image in row.get("images", [])}
+    shown = [name for name in dict.fromkeys(name for name, _ in plugin_images(text)) if name in files]
+    html_text = _cdata(render_markdown(text, images_from=PLUGINFILE))
+    return html_text + "".join(_moodle_file(name, files[name]) for name in shown)
+
+
+def _moodle_file(name: str, data: str) -> str:
+    folder, _, base = name.rpartition("/")
+    path = f"/{folder}/" if folder else "/"
+    return f'<file name={quoteattr(base)} path={quoteattr(path)} encoding="base64">{_xml(data)}</file>'
 
 
 def _moodle_choices(row: dict) -> list[str]:
@@ -254,30 +277,71 @@ def _moodle_row(element: ET.Element, topic: str, number: int, notes: list[str]) 
             "imported."
         )
     key = _KEY_READERS[qtype](element, where, notes)
+    stem, teaching_point, images = _texts_and_images(element, notes)
     return row_from(
         ids=[element.findtext("idnumber", "").strip(), name],
         topic=topic,
-        stem=_moodle_text(element.find("questiontext")),
-        teaching_point=_moodle_text(element.find("generalfeedback")),
+        stem=stem,
+        teaching_point=teaching_point,
         tags=[t.findtext("text", "") for t in element.findall("tags/tag")],
         key=key,
         hidden=element.findtext("hidden", "0").strip() == "1",
+        images=images,
     )
+
+
+def _texts_and_images(element: ET.Element, notes: list[str]) -> tuple[str, str, list[dict]]:
+    """The stem and the teaching point as Markdown, and the files their images show ({"name", "data"}): each <img> of
+    a file embedded beside its text (Moodle's <file encoding="base64">) is kept with its file. An image whose file is
+    not in the question leaves its alt text; one from elsewhere (a URL) is left out; both are told in `notes`, as is
+    an image without alt text, which its file name describes until an instructor writes one."""
+    found: list[dict] = []
+    texts = [_moodle_text(element.find(tag), images=found) for tag in ("questiontext", "generalfeedback")]
+    files = _files(element.find("questiontext"), element.find("generalfeedback"))
+    named = list(dict.fromkeys(image["name"] for image in found if image["name"]))
+    missing = [name for name in named if name not in files]
+    notes += [f"image {name!r} is shown in its text but not in the file: its alt text stands in." for name in missing]
+    undescribed = dict.fromkeys(i["name"] for i in found if i["name"] in files and not i["alt"])
+    notes += [f"image {name!r} has no alt text: its file name describes it; write one." for name in undescribed]
+    notes += [
+        f"an image from elsewhere ({i['src'][:60]!r}) was left out: only files embedded in the question are imported."
+        for i in found
+        if not i["name"]
+    ]
+    texts = [replace_plugin_images(text, lambda name, alt: _image_or_alt(name, alt, missing)) for text in texts]
+    shown = dict.fromkeys(name for text in texts for name, _ in plugin_images(text))
+    return texts[0], texts[1], [{"name": name, "data": files[name]} for name in shown]
+
+
+def _image_or_alt(name: str, alt: str, missing: list[str]) -> str:
+    return escape_markdown(alt, at_line_start=False) if name in missing else plugin_image_link(name, alt)
+
+
+def _files(*elements: ET.Element | None) -> dict[str, str]:
+    """The files embedded in these texts, by their path under Moodle's "@@PLUGINFILE@@/" ("rash.png"), as base64."""
+    files = {}
+    for element in elements:
+        for file in element.findall("file") if element is not None else []:
+            name = (file.get("path", "/").strip("/") + "/" + file.get("name", "")).lstrip("/")
+            if file.get("encoding", "base64") == "base64" and file.get("name"):
+                files[name] = "".join((file.text or "").split())
+    return files
 
 
 _HTML_RE = re.compile(r"<[A-Za-z/][^>]*>|&#?\w+;")
 
 
-def _moodle_text(element: ET.Element | None, markdown: bool = True) -> str:
+def _moodle_text(element: ET.Element | None, markdown: bool = True, images: list[dict] | None = None) -> str:
     """A Moodle text as Markdown (or plain text for options), read in its format: HTML (and Moodle's auto-format,
-    HTML in which a line break is kept) is converted, plain text escaped, Markdown kept."""
+    HTML in which a line break is kept) is converted, plain text escaped, Markdown kept. The images of HTML are
+    added to `images` when given (markup._HtmlReader)."""
     if element is None:
         return ""
     text, fmt = element.findtext("text", ""), element.get("format", "html")
     if fmt == "moodle_auto_format" and _HTML_RE.search(text):
         fmt, text = "html", text.replace("\n", "<br>\n")
     if fmt == "html":
-        return html_to_markdown(text) if markdown else html_to_text(text)
+        return html_to_markdown(text, images) if markdown else html_to_text(text, images)
     if fmt in ("plain_text", "moodle_auto_format") and markdown:
         return escape_markdown(text.strip())
     return text.strip()
@@ -291,10 +355,10 @@ def _moodle_choice_key(element: ET.Element, where: str, notes: list[str]) -> dic
         grades.append(fraction)
         choices.append(
             {
-                "text": _moodle_text(answer, markdown=False),
+                "text": _plain(answer, notes),
                 "correct": fraction > 99.99 if single else fraction > 0,
                 "neutral": not single and fraction == 0,
-                "explanation": _moodle_text(answer.find("feedback"), markdown=False),
+                "explanation": _plain(answer.find("feedback"), notes),
             }
         )
     return {"kind": "single" if single else "multiple", "choices": weighted_choices(choices, grades, single)}
@@ -315,7 +379,7 @@ def _moodle_true_false_key(element: ET.Element, where: str, notes: list[str]) ->
             {
                 "text": truth.capitalize(),
                 "correct": fraction > 99.99,
-                "explanation": _moodle_text(answer.find("feedback"), markdown=False),
+                "explanation": _plain(answer.find("feedback"), notes),
             }
             for truth, (fraction, answer) in ((t, options[t]) for t in ("true", "false"))
         ],
@@ -331,7 +395,7 @@ def _moodle_numeric_key(element: ET.Element, where: str, notes: list[str]) -> di
                 grade=_fraction(answer.get("fraction", "0"), where),
                 value=None if value == "*" else parse_number(value, where),
                 tolerance=parse_number(answer.findtext("tolerance", "0") or "0", where),
-                feedback=_moodle_text(answer.find("feedback"), markdown=False),
+                feedback=_plain(answer.find("feedback"), notes),
             )
         )
     key, dropped = numeric_key(answers, where)
@@ -366,6 +430,19 @@ def _moodle_calculated_key(element: ET.Element, where: str, notes: list[str]) ->
         variables[name] = {"min": low, "max": high, "places": int(places)}
     tolerance = parse_number(best[0].findtext("tolerance", "0") or "0", where)
     return {"kind": "calculated", "formula": formulas[0], "variables": variables, "tolerance": tolerance, "unit": unit}
+
+
+def _plain(element: ET.Element | None, notes: list[str]) -> str:
+    """An option or its feedback as the plain text the app shows them: an image in it leaves its alt text, noted."""
+    images: list[dict] = []
+    text = _moodle_text(element, markdown=False, images=images)
+    for image in images:
+        kept = f"; its alt text {image['alt']!r} is kept" if image["alt"] else ""
+        notes.append(
+            f"image {image['name'] or image['src'][:60]!r} in an option or its feedback was left out: options are "
+            f"plain text here{kept}."
+        )
+    return text
 
 
 _KEY_READERS = {

@@ -14,6 +14,9 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from urllib.parse import quote
+
+from quizzes.exchange.markup import PLUGINFILE
 
 # Kept equal to quizzes.models.Kind and Topic by a test; repeated here so this module needs no Django.
 KINDS = ("single", "multiple", "bodymap", "numeric", "calculated")
@@ -59,7 +62,20 @@ def as_row(question) -> dict:
     if question.case_id:
         row["case"] = question.case.slug
         row["stage"] = question.stage.order if question.stage_id else None
-    return row
+    return _with_images(row, question)
+
+
+def _with_images(row: dict, question) -> dict:
+    """The question's images (QuestionImage) carried in the row as the files Moodle XML embeds, {"name", "data"}
+    (base64), and its Markdown's links to them pointed back at Moodle's marker, so the row imports anywhere."""
+    embedded = [(image, image.as_row()) for image in question.images.all()]
+    embedded = [(image, file) for image, file in embedded if file is not None]  # a file lost from the disk
+    if not embedded:
+        return row
+    for field in ("stem", "teaching_point"):
+        for image, file in embedded:
+            row[field] = row[field].replace(f"]({image.image.url})", f"]({PLUGINFILE}{quote(file['name'])})")
+    return {**row, "images": [file for _, file in embedded]}
 
 
 def _after(row: dict, key: str, new_key: str, value) -> dict:
@@ -188,9 +204,18 @@ def _read_tags(tags: Iterable[str]) -> dict:
 
 
 def row_from(
-    *, ids: list[str], topic: str, stem: str, teaching_point: str, tags: list[str], key: dict, hidden: bool = False
+    *,
+    ids: list[str],
+    topic: str,
+    stem: str,
+    teaching_point: str,
+    tags: list[str],
+    key: dict,
+    hidden: bool = False,
+    images: list[dict] | None = None,
 ) -> dict:
-    """A row of the JSON format from what Moodle XML or GIFT gave, with the tags we wrote put back in place."""
+    """A row of the JSON format from what Moodle XML or GIFT gave, with the tags we wrote put back in place; `images`
+    are the files its Markdown shows ({"name", "data"}: base64), as Moodle XML embeds them."""
     marks = _read_tags(tags)
     if marks["bodymap"] and "choices" in key:
         key = _bodymap_key(key["choices"])
@@ -214,6 +239,8 @@ def row_from(
         row["is_published"] = False
     if "case" in marks:
         row["case"], row["stage"] = marks["case"], marks.get("stage")
+    if images:
+        row["images"] = images
     return row
 
 

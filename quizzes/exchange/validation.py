@@ -7,12 +7,13 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from quizzes import calculated
+from quizzes import calculated, images
 from quizzes.answerability import MIN_OPTIONS, answerability_problems, enough_correct, option_problem
+from quizzes.exchange.markup import plugin_images
 from quizzes.exchange.rows import ABOUT, KINDS, MAX_SLUG, SLUG_RE, TOPICS
 
 # Column sizes in quizzes/models.py.
-MAX_CHOICE_TEXT, MAX_UNIT = 300, 30
+MAX_CHOICE_TEXT, MAX_UNIT, MAX_IMAGE_NAME = 300, 30, 255
 # A heading id as Markdown's toc extension makes them, within Question.anchor's column size.
 ANCHOR_RE = re.compile(r"[A-Za-z0-9_-]{1,100}")
 # DecimalField(max_digits=12, decimal_places=4) holds less than this.
@@ -65,7 +66,7 @@ def validate_row(row, knowledge: Knowledge) -> list[str]:
         return [f"A question is a {type(row).__name__}, not an object."]
     check = _KIND_CHECKS.get(row["kind"]) if _known(row.get("kind"), KINDS) else lambda row, knowledge: []
     problems = _common_problems(row) + _link_problems(row, knowledge) + check(row, knowledge) + _stray_fields(row)
-    problems += _nul_problems(row)
+    problems += _nul_problems(row) + _image_problems(row)
     return [f"Question {_name(row)}: {problem}" for problem in problems]
 
 
@@ -82,6 +83,32 @@ def _nul_problems(row: dict) -> list[str]:
         elif isinstance(value, list):
             stack += value
     return []
+
+
+def _image_problems(row: dict) -> list[str]:
+    """The files a question's Markdown shows ({"name", "data"}: base64) must each be a PNG, JPEG, GIF or WebP image
+    of a sensible size (quizzes.images), and every image its stem and teaching point show must be among them."""
+    files = row.get("images", [])
+    if not isinstance(files, list) or not all(
+        isinstance(f, dict) and _text(f.get("name")) and isinstance(f.get("data"), str) for f in files
+    ):
+        return ['images must be a list of {"name": ..., "data": base64} objects.']
+    problems = [
+        f"image {f['name'][:40]!r}... has a name longer than {MAX_IMAGE_NAME} characters."
+        for f in files
+        if len(f["name"]) > MAX_IMAGE_NAME
+    ]
+    for file in files:
+        try:
+            images.extension_of(images.decoded(file["data"], file["name"]), file["name"])
+        except ValueError as error:
+            problems.append(str(error))
+    names = Counter(file["name"] for file in files)
+    problems += [f"two images are named {name!r}." for name, n in names.items() if n > 1]
+    texts = " ".join(row.get(field) for field in ("stem", "teaching_point") if isinstance(row.get(field), str))
+    shown = dict.fromkeys(name for name, _ in plugin_images(texts))
+    problems += [f"it shows image {name!r}, which is not among its images." for name in shown if name not in names]
+    return problems
 
 
 def _name(row: dict) -> str:

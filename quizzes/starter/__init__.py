@@ -5,13 +5,21 @@ reload the starter content into a flushed database; the data migrations run a fr
 (quizzes/migrations/_starter_v1.py), so editing this changes no migration. A question is created only when its
 slug is absent, so loading again duplicates nothing and overwrites no edit. Rows may also say
 `"is_published": false`, a case question's `"case"` (slug) and `"stage"` (order), as `export_questions` writes
-them, and an option's `"fraction"`: its partial credit in percent, as Moodle grades it.
+them, and an option's `"fraction"`: its partial credit in percent, as Moodle grades it. A row's `"images"`
+({"name", "data": base64}, the files its Markdown shows as `![alt](@@PLUGINFILE@@/name)`) are saved under
+MEDIA_ROOT/questions/ and the links pointed at them.
 """
 
 import json
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+
+from django.core.files.base import ContentFile
+
+from quizzes import images
+from quizzes.exchange.markup import image_link, plugin_image_link, plugin_images, replace_plugin_images
 
 BANK = Path(__file__).resolve().parent / "questions.json"
 KNOWLEDGE = {"types": "CalcinosisType", "conditions": "Condition", "sites": "BodySite", "differentials": "Differential"}
@@ -62,8 +70,35 @@ def load(apps, rows: list[dict] | None = None, extra_fields: Callable[[dict], di
                 model = apps.get_model("calcinosis", model_name)
                 getattr(question, field).set(model.objects.filter(slug__in=slugs))
         Choice.objects.bulk_create(_choices(Choice, question, row, sites, types))
+        if row.get("images"):
+            _save_images(apps.get_model("quizzes", "QuestionImage"), question, row["images"])
         created += 1
     return created, skipped
+
+
+def _save_images(QuestionImage, question, files: list[dict]) -> None:
+    """Each file saved (its extension the one of what it really is, quizzes.images) and the question's Markdown
+    pointed at its URL. Rows are checked before loading (exchange.validate_rows), so a bad file here is a bug."""
+    described = dict(reversed(plugin_images(f"{question.stem}\n{question.teaching_point}")))  # each name's first alt
+    urls = {}
+    for file in files:
+        data = images.decoded(file["data"], file["name"])
+        image = QuestionImage(question=question, name=file["name"], alt=described.get(file["name"], "")[:300])
+        image.image.save(f"{_file_stem(file['name'])}.{images.extension_of(data, file['name'])}", ContentFile(data))
+        urls[file["name"]] = image.image.url
+    for field in ("stem", "teaching_point"):
+        text = replace_plugin_images(getattr(question, field), lambda name, alt: _link(name, alt, urls))
+        setattr(question, field, text)
+    question.save()
+
+
+def _link(name: str, alt: str, urls: dict[str, str]) -> str:
+    return image_link(alt, urls[name]) if name in urls else plugin_image_link(name, alt)
+
+
+def _file_stem(name: str) -> str:
+    """A plain name for the stored file: what the bank called it, without its folder and extension."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", Path(name.rpartition("/")[2]).stem).strip("-")[:60] or "image"
 
 
 def _choices(Choice, question, row: dict, sites: dict, types: dict) -> list:

@@ -104,3 +104,33 @@ def test_a_stage_is_dragged_with_the_mouse_to_a_new_place(page):
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
     assert list(case.stages.order_by("order").values_list("title", flat=True)) == [titles[2], *titles[:2], *titles[3:]]
+
+
+def test_an_instructor_imports_a_moodle_bank_after_seeing_what_it_would_do(page, tmp_path):
+    UserFactory(username="author", is_staff=True).groups.add(Group.objects.get(name="Instructors"))
+    bank = tmp_path / "derm-bank.gift"
+    bank.write_text(
+        "::Site:: Where does metastatic calcinosis cutis most often deposit? {\n"
+        "=Around large joints#Periarticular tissue.\n~In a scar#That is dystrophic.\n"
+        "####Metastatic deposits favour periarticular tissue.\n}\n\n"
+        "::Essay:: Describe calcinosis cutis. {}\n",
+        encoding="utf-8",
+    )
+    before = Question.objects.count()
+    log_in(page, "author")
+    page.goto("/admin/quizzes/question/")
+    page.get_by_role("link", name="Import questions").click()
+    page.get_by_label("File:").set_input_files(str(bank))
+    page.get_by_label("Topic:").select_option("distribution")
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("alert")).to_contain_text("Essay")  # refused whole: it names the essay question
+    page.get_by_label("File:").set_input_files(str(bank))
+    page.get_by_label("Skip unsupported questions").check()
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("heading", name="1 to create")).to_be_visible()
+    expect(page.get_by_role("heading", name="1 not supported, not imported")).to_be_visible()
+    screenshot(page, "import-preview")
+    assert Question.objects.count() == before
+    page.get_by_role("button", name="Import 1 question").click()
+    expect(page.get_by_text("derm-bank.gift: 1 created, 0 skipped")).to_be_visible()
+    assert Question.objects.count() == before + 1

@@ -27,6 +27,7 @@ def exportable(*, topic: str | None, include_cases: bool) -> QuerySet:
     questions = Question.objects.select_related("section", "case", "stage").prefetch_related(
         Prefetch("choices", queryset=Choice.objects.select_related("site", "ctype")),
         *exchange.ABOUT,
+        "images",
     )
     if not include_cases:
         questions = questions.filter(case__isnull=True)
