@@ -10,6 +10,7 @@ from django.urls import get_resolver
 from tests.every_page import STATIC_PAGES, all_pages, case_pages, quiz_pages
 
 H1 = re.compile(rb"<h1[\s>]")
+TEMPLATE_SYNTAX = re.compile(rb"\{#|#\}|\{%|%\}")
 
 
 def test_no_pending_migrations(db):
@@ -33,6 +34,7 @@ def test_every_page_has_exactly_one_h1(client, learner, instructor):
         response = client.get(path)
         assert response.status_code == 200, path
         assert len(H1.findall(response.content)) == 1, path
+        assert not TEMPLATE_SYNTAX.search(response.content), path  # a template tag or comment shown as text
 
 
 def test_every_named_url_without_arguments_is_listed():
@@ -73,3 +75,17 @@ def test_unknown_page_is_a_friendly_404(client, db):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert b"Page not found" in response.content
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# #} comment ends at the line's end: one that runs on is shown to learners as text."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "templates"
+    unclosed = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.html")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if line.count("{#") > line.count("#}")
+    ]
+    assert unclosed == []
