@@ -116,7 +116,10 @@ class QuestionAdmin(admin.ModelAdmin):
     inlines = [ChoiceInline, QuestionVersionInline]
     fieldsets = [
         (None, {"fields": ["slug", "topic", "kind", "stem", "teaching_point", "section", "anchor", "is_published"]}),
-        ("Numeric answer", {"fields": ["answer", "tolerance", "unit"], "classes": ["collapse"]}),
+        (
+            "Numeric answer",
+            {"fields": ["answer", "tolerance", "unit", "answer_feedback", "numeric_answers"], "classes": ["collapse"]},
+        ),
         (
             "Calculated answer",
             {

@@ -4,6 +4,8 @@ Pure code, no Django, so that quizzes.exchange checks imported rows by the same 
 value ("single", "multiple", "bodymap", "numeric"); options are dicts with "is_correct" and optionally "is_neutral".
 """
 
+import math
+
 MIN_OPTIONS = 2
 
 
@@ -50,3 +52,37 @@ def answerability_problems(kind: str, choices: list[dict], answer=None, toleranc
             problems.append("A numeric question has no options; remove them.")
         return problems
     return []
+
+
+NUMERIC_ANSWER_KEYS = ("value", "tolerance", "fraction", "feedback")
+
+
+def numeric_answer_problems(answers, *, percent: bool = False) -> list[str]:
+    """Why a numeric question's other answers (Moodle's several answers) could not be scored; [] if they can.
+
+    Each is {"value", "tolerance", "fraction", "feedback"}: a number (or null, Moodle's "*": any other answer, so
+    only last, where it cannot hide another), a tolerance of zero or more, a grade from -1 to 1 (-100 to 100 with
+    `percent`, as the bank format writes grades) and optional feedback."""
+    if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
+        return ['The other answers must be a list of {"value", "tolerance", "fraction", "feedback"} objects.']
+    top = 100 if percent else 1
+    problems = []
+    for number, answer in enumerate(answers, 1):
+        if unknown := sorted(set(answer) - set(NUMERIC_ANSWER_KEYS)):
+            problems.append(f"Other answer {number} has unknown keys: {', '.join(unknown)}.")
+        value = answer.get("value")
+        if value is None and number < len(answers):
+            problems.append(f"Other answer {number} takes any value (null), so the answers after it would never count.")
+        elif value is not None and not _finite(value):
+            problems.append(f"Other answer {number} has a value that is not a number.")
+        if value is not None and not (_finite(answer.get("tolerance")) and answer["tolerance"] >= 0):
+            problems.append(f"Other answer {number} needs a tolerance of zero or more.")
+        if not (_finite(answer.get("fraction")) and -top <= answer["fraction"] <= top):
+            problems.append(f"Other answer {number} needs a fraction from {-top} to {top} (its share of the mark).")
+        if not isinstance(answer.get("feedback", ""), str):
+            problems.append(f"Other answer {number} has feedback that is not text.")
+    return problems
+
+
+def _finite(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

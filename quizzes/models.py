@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, ProtectedError, Subquery
@@ -107,6 +108,19 @@ class Question(RendersMarkdown):
         max_digits=12, decimal_places=4, null=True, blank=True, help_text="Numeric only: accepted ± around the answer."
     )
     unit = models.CharField(max_length=30, blank=True, help_text="Numeric and calculated, e.g. mg²/dL².")
+    answer_feedback = models.TextField(
+        blank=True, help_text="Numeric only: shown to a learner whose answer is within the tolerance of the answer."
+    )
+    numeric_answers = models.JSONField(
+        "other answers",
+        default=list,
+        blank=True,
+        help_text="Numeric only, as Moodle's several answers: the answers checked, in order, when the answer above "
+        'does not match, e.g. [{"value": 1822, "tolerance": 2, "fraction": 0.5, "feedback": "Close."}, {"value": '
+        'null, "tolerance": 0, "fraction": 0, "feedback": "Completely wrong."}]. The first one an answer is within '
+        "the tolerance of gives its fraction of the mark (-1 to 1; below 0 scores 0) and its feedback; a null value "
+        "takes any other answer, so it comes last.",
+    )
     formula = models.CharField(
         max_length=40,
         blank=True,
@@ -171,6 +185,14 @@ class Question(RendersMarkdown):
         if heading is None:
             return self.section.get_absolute_url(), self.section.title
         return f"{self.section.get_absolute_url()}#{self.anchor}", f"{self.section.title}: {heading}"
+
+    def clean(self) -> None:
+        """The other answers of a numeric question must be ones scoring can read (quizzes.answerability)."""
+        self.numeric_answers = self.numeric_answers or []  # an emptied admin field arrives as None
+        if self.numeric_answers and self.kind != Kind.NUMERIC:
+            raise ValidationError({"numeric_answers": "Only a numeric question has other answers: empty this."})
+        if problems := answerability.numeric_answer_problems(self.numeric_answers):
+            raise ValidationError({"numeric_answers": problems})
 
     @property
     def takes_number(self) -> bool:

@@ -1,6 +1,6 @@
 """Scoring rules, certainty-based marks and the review rating: plain functions, no Django."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 # Certainty-based marking as in Moodle (Gardner-Medwin): being sure and right earns most, being sure
@@ -59,8 +59,30 @@ def option_fractions(options) -> dict[int, Decimal]:
     return {o.pk: o.fraction for o in options if getattr(o, "fraction", None) is not None}
 
 
-def score_numeric(answer: Decimal, tolerance: Decimal, value: Decimal) -> Decimal:
-    return Decimal(1) if abs(value - answer) <= tolerance else Decimal(0)
+def score_numeric(answer: Decimal, tolerance: Decimal, value: Decimal, others: Sequence[Mapping] = ()) -> Decimal:
+    """Full credit within `tolerance` of `answer`. Otherwise, as Moodle scores a numerical question with several
+    answers, the grade of the first of `others` ({"value", "tolerance", "fraction"}, in order) the value matches,
+    never below 0; no match earns nothing."""
+    if abs(value - answer) <= tolerance:
+        return Decimal(1)
+    match = numeric_match(value, others)
+    if match is None:
+        return Decimal(0)
+    return _mark(max(Decimal(0), _decimal(match["fraction"])))
+
+
+def numeric_match(value: Decimal, answers: Sequence[Mapping]) -> Mapping | None:
+    """The first of `answers` that `value` is within the tolerance of, as Moodle picks the answer that marks it; one
+    whose value is None (Moodle's "*") takes any value. None if none matches."""
+    for answer in answers:
+        if answer["value"] is None or abs(value - _decimal(answer["value"])) <= _decimal(answer["tolerance"]):
+            return answer
+    return None
+
+
+def _decimal(number) -> Decimal:
+    """A JSON number as the Decimal it reads as (0.1 is 0.1, not the float's binary neighbour)."""
+    return Decimal(str(number))
 
 
 def cbm_mark(score: Decimal, certainty: str) -> Decimal:

@@ -118,7 +118,7 @@ def _score(
     question: Question, options: list[Choice], chosen: list[Choice], value: Decimal | None, values: dict | None = None
 ) -> Decimal:
     if question.kind == Kind.NUMERIC:
-        return scoring.score_numeric(question.answer, question.tolerance, value)
+        return scoring.score_numeric(question.answer, question.tolerance, value, question.numeric_answers)
     if question.kind == Kind.CALCULATED:
         return scoring.score_numeric(calculated.answer(question.formula, values), question.tolerance, value)
     correct = {c.pk for c in options if c.is_correct}
@@ -152,6 +152,7 @@ class Previewed:
     score: Decimal
     chosen: frozenset[int]
     answer: Decimal | None  # a numeric or calculated question's right answer (for the values drawn)
+    about_answer: str = ""  # a numeric question's feedback on the answer the value matched
 
 
 def answer_preview(
@@ -167,7 +168,10 @@ def answer_preview(
     if question.kind == Kind.CALCULATED:
         right = calculated.shown_answer(question.formula, values)
     score = _score(question, options, chosen, value, values)
-    return Previewed(score=score, chosen=frozenset(c.pk for c in chosen), answer=right)
+    about = (
+        versions.about_answer(versions.shown_live(question, options), value) if question.kind == Kind.NUMERIC else ""
+    )
+    return Previewed(score=score, chosen=frozenset(c.pk for c in chosen), answer=right, about_answer=about)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from calcinosis.markup import render_markdown
-from quizzes import calculated
+from quizzes import calculated, scoring
 
 
 def _number(value) -> str | None:
@@ -51,6 +51,12 @@ def content_of(question, options) -> dict:
     if question.kind == "calculated":
         content["formula"] = question.formula
         content["variables"] = question.variables
+    # A numeric question's feedback and other answers only where it has them, so no earlier version changes (both
+    # fields are missing on the historical models of migrations before they existed).
+    if getattr(question, "answer_feedback", ""):
+        content["answer_feedback"] = question.answer_feedback
+    if getattr(question, "numeric_answers", None):
+        content["numeric_answers"] = question.numeric_answers
     return content
 
 
@@ -96,6 +102,9 @@ class Shown:
     options: list = field(default_factory=list)
     formula: str = ""  # a calculated question's formula; its answer and working are filled in by with_values
     working: str = ""
+    answer_feedback: str = ""  # a numeric question's feedback on its answer, and its other answers (Moodle's)
+    numeric_answers: list = field(default_factory=list)
+    about_answer: str = ""  # the feedback of the answer a learner's value matched (shown_for)
 
 
 def shown_live(question, options) -> Shown:
@@ -108,6 +117,8 @@ def shown_live(question, options) -> Shown:
         unit=question.unit,
         options=list(options),
         formula=question.formula if question.kind == "calculated" else "",
+        answer_feedback=question.answer_feedback,
+        numeric_answers=question.numeric_answers,
     )
 
 
@@ -137,6 +148,8 @@ def shown_version(version, sites: dict, question=None) -> Shown:
         unit=content["unit"],
         options=options,
         formula=content.get("formula", ""),
+        answer_feedback=content.get("answer_feedback", ""),
+        numeric_answers=content.get("numeric_answers", []),
     )
 
 
@@ -172,4 +185,16 @@ def shown_for(*, question, options, response, seed: str, sites: dict | None = No
     else:
         shown = shown_live(question, [o for o in options if not o.is_retired])
     shown.options = in_display_order(shown.options, kind=question.kind, seed=seed)
+    if response is not None and question.kind == "numeric":
+        shown.about_answer = about_answer(shown, response.value)
     return shown
+
+
+def about_answer(shown: Shown, value: Decimal | None) -> str:
+    """The feedback of the answer a numeric question's value is marked by: its own answer's, else that of the first
+    other answer it matches, in the order scoring.score_numeric checks them; "" when none matches."""
+    if value is None or shown.answer is None or shown.tolerance is None:
+        return ""
+    key = {"value": shown.answer, "tolerance": shown.tolerance, "feedback": shown.answer_feedback}
+    match = scoring.numeric_match(value, [key, *shown.numeric_answers])
+    return match.get("feedback", "") if match else ""

@@ -40,7 +40,8 @@ def gift_escape(text: str) -> str:
 def to_gift(questions: Iterable) -> str:
     """GIFT: ``$CATEGORY: topic`` lines, ``::slug::`` titles, Markdown texts, ``#`` option feedback and ``####`` the
     teaching point; single ``{=right ~wrong ~%50%half}``, multiple and body map ``{~%50%right ~%-50%wrong}``, numeric
-    ``{#answer:tolerance}``. The ``// [id:...] [tag:...]`` comment above each question carries what GIFT lacks."""
+    ``{#answer:tolerance}``, with feedback or other answers ``{#=answer:tolerance#feedback =%50%value:tolerance#...
+    ~#...}``. The ``// [id:...] [tag:...]`` comment above each question carries what GIFT lacks."""
     blocks, topic = [], None
     for row in rows_of(questions):
         if row["kind"] == "calculated":
@@ -96,7 +97,7 @@ def _mark(text: str) -> str:
 
 def _gift_answers(row: dict) -> list[str]:
     if row["kind"] == "numeric":
-        return [f"\t#{format_number(row['answer'])}:{format_number(row['tolerance'])}"]
+        return _gift_numeric(row)
     options = options_of(row)
     single = row["kind"] == "single"
     lines = []
@@ -105,6 +106,32 @@ def _gift_answers(row: dict) -> list[str]:
         feedback = f"#{_gift_out(option['explanation'])}" if option.get("explanation") else ""
         lines.append(f"\t{prefix}{_gift_out(option['text'])}{feedback}")
     return lines
+
+
+def _gift_numeric(row: dict) -> list[str]:
+    """``#answer:tolerance``; with feedback or other answers, Moodle's long form: ``#=answer:tolerance#feedback``,
+    then ``=%50%value:tolerance#feedback`` for each other answer (``=`` alone is 100%) and ``~#feedback`` for any
+    other answer (Moodle's "*")."""
+    key = f"{format_number(row['answer'])}:{format_number(row['tolerance'])}"
+    others = row.get("numeric_answers", [])
+    if not others and not row.get("answer_feedback"):
+        return [f"\t#{key}"]
+    lines = [f"\t#={key}{_gift_feedback(row.get('answer_feedback', ''))}"]
+    for other in others:
+        fraction = format_number(other["fraction"])
+        if other["value"] is None and fraction == "0":
+            lines.append(f"\t~{_gift_feedback(other['feedback'], always=True)}")
+            continue
+        value = (
+            "*" if other["value"] is None else f"{format_number(other['value'])}:{format_number(other['tolerance'])}"
+        )
+        weight = "" if fraction == "100" else f"%{fraction}%"
+        lines.append(f"\t={weight}{value}{_gift_feedback(other.get('feedback', ''))}")
+    return lines
+
+
+def _gift_feedback(text: str, always: bool = False) -> str:
+    return f"#{_gift_out(text)}" if text or always else ""
 
 
 def _single_prefix(option: dict, fraction: str) -> str:
@@ -245,7 +272,7 @@ class _GiftQuestion:
 
     def _key(self, answers: str, fmt: str) -> dict:
         if answers.startswith("#"):
-            return self._numeric(answers[1:].strip())
+            return self._numeric(answers[1:].strip(), fmt)
         if "~" in answers:
             return self._choices(answers, fmt)
         head, *feedback = answers.split("#", 2)
@@ -295,21 +322,23 @@ class _GiftQuestion:
             ],
         }
 
-    def _numeric(self, spec: str) -> dict:
-        """``a:tolerance``, ``a``, ``low..high``, or several ``=`` answers with weights and feedback, and after a
-        ``~`` the feedback for any other answer (Moodle's "*")."""
+    def _numeric(self, spec: str, fmt: str) -> dict:
+        """``a:tolerance``, ``a``, ``low..high``, or several ``=`` answers with weights and feedback (``*`` for any
+        value), and after a ``~`` the feedback for any other answer (Moodle's "*", worth nothing)."""
         spec, _, otherwise = spec.partition("~")
-        answers = [self._numeric_answer(a.strip()) for a in spec.split("=") if a.strip()]
+        answers = [self._numeric_answer(a.strip(), fmt) for a in spec.split("=") if a.strip()]
         if otherwise.strip():
-            feedback = self.restore(otherwise.partition("#")[2]).strip()
+            feedback = self.plain(otherwise.partition("#")[2], fmt)
             answers.append(NumericAnswer(grade=0, value=None, tolerance=0, feedback=feedback))
         key, self.notes = numeric_key(answers, self.where)
         return key
 
-    def _numeric_answer(self, answer: str) -> NumericAnswer:
+    def _numeric_answer(self, answer: str, fmt: str) -> NumericAnswer:
         grade, answer = _weight(answer, default=100.0)
-        value, _, feedback = (self.restore(part) for part in answer.partition("#"))
-        value = value.strip()
+        value, _, feedback = answer.partition("#")
+        value, feedback = self.restore(value).strip(), self.plain(feedback, fmt)
+        if value == "*":
+            return NumericAnswer(grade=grade, value=None, tolerance=0, feedback=feedback)
         if ".." in value:
             low, high = (parse_number(v, self.where) for v in value.split("..", 1))
             middle, tolerance = (low + high) / 2, abs(high - low) / 2
@@ -317,7 +346,7 @@ class _GiftQuestion:
             answer_text, _, tolerance_text = value.partition(":")
             middle = parse_number(answer_text, self.where)
             tolerance = parse_number(tolerance_text or "0", self.where)
-        return NumericAnswer(grade=grade, value=middle, tolerance=tolerance, feedback=feedback.strip())
+        return NumericAnswer(grade=grade, value=middle, tolerance=tolerance, feedback=feedback)
 
 
 def _format_of(text: str, default: str) -> tuple[str, str]:

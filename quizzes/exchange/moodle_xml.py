@@ -27,6 +27,7 @@ from quizzes.exchange.rows import (
     numeric_key,
     options_of,
     parse_number,
+    percent_text,
     row_from,
     rows_of,
     tags_of,
@@ -115,14 +116,29 @@ def _plain_html(text: str) -> str:
 
 
 def _moodle_numeric(row: dict) -> list[str]:
-    lines = [
-        '    <answer fraction="100" format="moodle_auto_format">',
-        f"      {_xml_text(format_number(row['answer']))}",
-        '      <feedback format="html"><text></text></feedback>',
-        f"      <tolerance>{format_number(row['tolerance'])}</tolerance>",
-        "    </answer>",
-    ]
+    """The answer worth 100%, then the other answers in order, each with its grade, tolerance and feedback (Moodle's
+    "*" for one that takes any value), then the unit."""
+    key = {
+        "value": row["answer"],
+        "tolerance": row["tolerance"],
+        "fraction": 100,
+        "feedback": row.get("answer_feedback"),
+    }
+    lines = []
+    for answer in [key, *row.get("numeric_answers", [])]:
+        value = "*" if answer["value"] is None else format_number(answer["value"])
+        lines += [
+            f'    <answer fraction="{percent_text(answer["fraction"])}" format="moodle_auto_format">',
+            f"      {_xml_text(value)}",
+            f'      <feedback format="html">{_numeric_feedback(answer.get("feedback") or "")}</feedback>',
+            f"      <tolerance>{format_number(answer['tolerance'] or 0)}</tolerance>",
+            "    </answer>",
+        ]
     return [*lines, *_moodle_units(row), "    <unitgradingtype>0</unitgradingtype>", "    <showunits>3</showunits>"]
+
+
+def _numeric_feedback(text: str) -> str:
+    return _cdata(_plain_html(text)) if text else "<text></text>"
 
 
 def _moodle_units(row: dict) -> list[str]:

@@ -88,7 +88,8 @@ def _after(row: dict, key: str, new_key: str, value) -> dict:
 def _answer_key(question) -> dict:
     choices = list(question.choices.all())
     if question.kind == "numeric":
-        return {"answer": _float(question.answer), "tolerance": _float(question.tolerance), "unit": question.unit}
+        key = {"answer": _float(question.answer), "tolerance": _float(question.tolerance), "unit": question.unit}
+        return key | numeric_extras(question.answer_feedback, question.numeric_answers, scale=100)
     if question.kind == "calculated":
         return {
             "formula": question.formula,
@@ -115,6 +116,20 @@ def _choice(choice) -> dict:
     if choice.ctype_id:
         row["type"] = choice.ctype.slug
     return row
+
+
+def numeric_extras(feedback: str, others: list[dict], *, scale: float) -> dict:
+    """A numeric question's feedback on its answer and its other answers, keyed as a row or a Question has them, each
+    only when there is one (so a question without them exports as before); `scale` turns each other answer's grade
+    from the one form into the other: 100 from a Question's fraction (0.5) to a row's percent (50), 0.01 back."""
+    extras = {"answer_feedback": feedback} if feedback else {}
+    if others:
+        extras["numeric_answers"] = [{**other, "fraction": _scaled(other["fraction"], scale)} for other in others]
+    return extras
+
+
+def _scaled(fraction, scale: float) -> int | float:
+    return percent(float(fraction) * scale) if scale > 1 else round(float(fraction) * scale, 7)
 
 
 def percent(value) -> int | float:
@@ -280,7 +295,7 @@ def fractions(options: list[dict], single: bool) -> list[str]:
     as quizzes.scoring.score_partial does; all are in Moodle's list of grades for up to ten right options. A neutral
     option (a body map's recognised region) is worth 0 either way."""
     if any(o.get("fraction") is not None for o in options):
-        return [_percent_text(o["fraction"]) if o.get("fraction") is not None else "0" for o in options]
+        return [percent_text(o["fraction"]) if o.get("fraction") is not None else "0" for o in options]
     return default_fractions(options, single)
 
 
@@ -293,7 +308,8 @@ def default_fractions(options: list[dict], single: bool) -> list[str]:
     return [share if o["correct"] else "0" if o.get("neutral") else f"-{share}" for o in options]
 
 
-def _percent_text(value) -> str:
+def percent_text(value) -> str:
+    """A grade in percent as Moodle XML and GIFT write it: 50, -33.33333, 0."""
     number = float(value)
     return f"{number:.5f}".rstrip("0").rstrip(".") if number else "0"
 
@@ -333,34 +349,54 @@ class NumericAnswer:
 
 
 def numeric_key(answers: list[NumericAnswer], where: str) -> tuple[dict, list[str]]:
-    """The key of a numeric question from Moodle's answers, and what it leaves out.
+    """The key of a numeric question from Moodle's answers, and what it had to leave out (as notes).
 
-    The app keeps one answer and its tolerance, worth full credit. Answers worth nothing score the same here as in
-    Moodle, so they are dropped and only their feedback is lost (told back as notes); another answer worth some or
-    all of the credit cannot be scored here, so such a question raises ValueError (listed as unsupported)."""
+    The first answer worth 100% is the question's answer, with its tolerance and feedback; every other answer, in the
+    file's order, is kept as one of its other answers (value, tolerance, grade in percent, feedback), Moodle's "*"
+    (any other answer) with a null value. Moodle marks by the first answer that matches, here the full-credit one is
+    checked first: an answer before it that overlaps it is told in the notes. Answers after a "*" can never match,
+    in Moodle either: they are left out, and told. No answer worth 100% raises ValueError (listed as unsupported)."""
     full = [a for a in answers if a.value is not None and a.grade > 99.99]
     if not full:
         raise ValueError(f"{where} has no numerical answer worth 100%.")
-    best = full[0]
-    for other in answers:
-        if other is best or other.grade == 0 or other.value is None and other.grade <= 0:
-            continue
-        if other.grade > 99.99 and _within(other, best):
-            continue
-        worth = f"{percent(other.grade)}%"
-        value = "any other answer" if other.value is None else f"{format_number(other.value)}"
-        raise ValueError(
-            f"{where} gives {worth} for {value}; only one numerical answer (worth 100%, with its tolerance) can be "
-            "imported."
+    best, notes = full[0], []
+    others = [a for a in answers if a is not best]
+    catch_all = next((i for i, a in enumerate(others) if a.value is None), len(others))
+    if catch_all + 1 < len(others):
+        notes.append(
+            "its answers after “any other answer” (*) were left out: they could never count, in Moodle either."
         )
-    dropped = [a.feedback for a in answers if a.feedback.strip()]
-    notes = [f"its answers' feedback was left out ({'; '.join(map(repr, dropped))}): a numeric question here has none."]
+        others = others[: catch_all + 1]
+    earlier = [a for a in answers[: answers.index(best)] if a.value is None or _overlap(a, best)]
+    notes += [
+        f"its {percent(a.grade)}% answer {_shown(a)} comes before its 100% answer in the file, and both accept some "
+        "values: Moodle gives those the earlier answer's grade, here the 100% answer is checked first."
+        for a in earlier
+    ]
     key = {"kind": "numeric", "answer": best.value, "tolerance": abs(best.tolerance), "unit": ""}
-    return key, notes if dropped else []
+    if best.feedback.strip():
+        key["answer_feedback"] = best.feedback.strip()
+    if others:
+        key["numeric_answers"] = [
+            {
+                "value": a.value,
+                "tolerance": 0 if a.value is None else abs(a.tolerance),
+                "fraction": percent(a.grade),
+                "feedback": a.feedback.strip(),
+            }
+            for a in others
+        ]
+    return key, notes
 
 
-def _within(inner: NumericAnswer, outer: NumericAnswer) -> bool:
-    return abs(inner.value - outer.value) + abs(inner.tolerance) <= abs(outer.tolerance) + 1e-12
+def _overlap(a: NumericAnswer, b: NumericAnswer) -> bool:
+    return abs(a.value - b.value) <= abs(a.tolerance) + abs(b.tolerance) + 1e-12
+
+
+def _shown(answer: NumericAnswer) -> str:
+    if answer.value is None:
+        return "for any other answer (*)"
+    return f"{format_number(answer.value)} ± {format_number(abs(answer.tolerance))}"
 
 
 def same_question(a: dict, b: dict) -> bool:
@@ -389,6 +425,10 @@ def _content(row: dict) -> tuple:
         repr(sorted((row.get("variables") or {}).items())),
         tuple(sorted(sites.get("correct", []))),
         tuple(sorted(sites.get("recognised", []))),
+        tuple(
+            (number(a.get("value")), number(a.get("tolerance")), number(a.get("fraction")))
+            for a in row.get("numeric_answers") or []
+        ),
     )
 
 

@@ -8,7 +8,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from quizzes import calculated, images
-from quizzes.answerability import MIN_OPTIONS, answerability_problems, enough_correct, option_problem
+from quizzes.answerability import (
+    MIN_OPTIONS,
+    answerability_problems,
+    enough_correct,
+    numeric_answer_problems,
+    option_problem,
+)
 from quizzes.exchange.markup import plugin_images
 from quizzes.exchange.rows import ABOUT, KINDS, MAX_SLUG, SLUG_RE, TOPICS
 
@@ -269,7 +275,17 @@ def _numeric_problems(row: dict, knowledge: Knowledge) -> list[str]:
     unit = row.get("unit", "")
     if not isinstance(unit, str) or len(unit) > MAX_UNIT:
         problems.append(f"its unit must be text of at most {MAX_UNIT} characters.")
+    if not isinstance(row.get("answer_feedback", ""), str):
+        problems.append("its answer_feedback must be text.")
+    others = row.get("numeric_answers", [])
+    problems += [_clause(p) for p in numeric_answer_problems(others, percent=True)]
+    if isinstance(others, list) and any(isinstance(a, dict) and _too_big(a) for a in others):
+        problems.append(f"an other answer's value or tolerance is {MAX_NUMBER:,} or more, too large to be an answer.")
     return problems
+
+
+def _too_big(answer: dict) -> bool:
+    return any(_finite(answer.get(key)) and abs(answer[key]) >= MAX_NUMBER for key in ("value", "tolerance"))
 
 
 def _calculated_problems(row: dict, knowledge: Knowledge) -> list[str]:
@@ -298,6 +314,8 @@ def _stray_fields(row: dict) -> list[str]:
         strays.append("tolerance")
     if kind != "calculated":
         strays += [key for key in ("formula", "variables") if row.get(key)]
+    if kind != "numeric":
+        strays += [key for key in ("answer_feedback", "numeric_answers") if row.get(key)]
     return [f"a {kind} question does not take {', '.join(strays)}."] if strays else []
 
 
@@ -335,3 +353,7 @@ def _number_ok(value) -> bool:
         and math.isfinite(value)
         and abs(value) < MAX_NUMBER
     )
+
+
+def _finite(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

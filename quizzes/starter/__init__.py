@@ -5,7 +5,8 @@ reload the starter content into a flushed database; the data migrations run a fr
 (quizzes/migrations/_starter_v1.py), so editing this changes no migration. A question is created only when its
 slug is absent, so loading again duplicates nothing and overwrites no edit. Rows may also say
 `"is_published": false`, a case question's `"case"` (slug) and `"stage"` (order), as `export_questions` writes
-them, and an option's `"fraction"`: its partial credit in percent, as Moodle grades it. A row's `"images"`
+them, an option's `"fraction"`: its partial credit in percent, as Moodle grades it, and a numeric question's
+`"answer_feedback"` and `"numeric_answers"` (Moodle's several answers, their grades in percent too). A row's `"images"`
 ({"name", "data": base64}, the files its Markdown shows as `![alt](@@PLUGINFILE@@/name)`) are saved under
 MEDIA_ROOT/questions/ and the links pointed at them.
 """
@@ -20,6 +21,7 @@ from django.core.files.base import ContentFile
 
 from quizzes import images
 from quizzes.exchange.markup import image_link, plugin_image_link, plugin_images, replace_plugin_images
+from quizzes.exchange.rows import numeric_extras
 
 BANK = Path(__file__).resolve().parent / "questions.json"
 KNOWLEDGE = {"types": "CalcinosisType", "conditions": "Condition", "sites": "BodySite", "differentials": "Differential"}
@@ -62,6 +64,7 @@ def load(apps, rows: list[dict] | None = None, extra_fields: Callable[[dict], di
             formula=row.get("formula", ""),
             variables=row.get("variables", {}),
             is_published=row.get("is_published", True),
+            **numeric_extras(row.get("answer_feedback", ""), row.get("numeric_answers", []), scale=0.01),
             **(extra_fields(row) if extra_fields else {}),
         )
         for field, model_name in KNOWLEDGE.items():

@@ -102,6 +102,8 @@ def test_l_and_c_open_the_dialogs_and_can_be_switched_off(page, question_url):
     expect(page.get_by_role("dialog", name="Calcium × phosphate calculator")).to_be_hidden()
     page.keyboard.press("Escape")
     expect(labs).to_be_hidden()  # closed, and focus back on its button, before the next key
+    expect(page.locator("dialog[open]")).to_have_count(0)  # the keys wait for every dialog to be closed
+    page.wait_for_load_state("networkidle")  # the lab table fetched on opening has arrived and settled
     page.locator("body").press("c")
     calc = page.get_by_role("dialog", name="Calcium × phosphate calculator")
     expect(calc).to_be_visible()

@@ -114,11 +114,12 @@ def test_a_plain_text_stem_renders_literally():
 # ---------------------------------------------------------------- 3. numerical answers with feedback
 
 
-def test_a_numerical_answer_with_wrong_answer_feedback_imports_and_says_what_it_left_out():
+def test_a_numerical_answer_with_wrong_answer_feedback_keeps_it_for_any_other_answer():
     reading = exchange.Reading()
     (row,) = exchange.from_gift("::n:: Ca x P for 10 and 7? {#70:2 ~#Completely wrong ####Multiply.}", reading)
     assert (row["kind"], row["answer"], row["tolerance"]) == ("numeric", 70, 2)
-    assert reading.skipped == [] and "'Completely wrong'" in reading.notes[0]["reason"]
+    assert row["numeric_answers"] == [{"value": None, "tolerance": 0, "fraction": 0, "feedback": "Completely wrong"}]
+    assert reading.skipped == [] and reading.notes == []
 
 
 @pytest.mark.parametrize(
@@ -130,16 +131,31 @@ def test_it_keeps_the_full_credit_numerical_answer_with_its_tolerance(spec, answ
     assert (row["answer"], row["tolerance"]) == (answer, tolerance)
 
 
-def test_a_numerical_question_giving_partial_credit_is_listed_as_unsupported(tmp_path):
+def test_a_numerical_question_giving_partial_credit_imports_with_its_answers(tmp_path):
     gift = "::Grant:: When was Grant born? {#=1822:0 #Right. =%50%1822:2 #Close. ####1822.}\n\n"
     gift += "::Ok:: How many? {#3 ####Three.}\n"
-    out = _import(tmp_path, gift, "n.gift", "--skip-unsupported")
-    assert "1 created" in out and "- Grant (numerical): " in out and "gives 50% for 1822" in out
-    with pytest.raises(CommandError, match="1 question cannot be imported"):
-        _import(tmp_path, gift, "n2.gift")
+    out = _import(tmp_path, gift, "n.gift")
+    assert "2 created" in out and "cannot be imported" not in out
+    question = Question.objects.get(stem="When was Grant born?")
+    assert question.answer_feedback == "Right."
+    assert question.numeric_answers == [{"value": 1822, "tolerance": 2, "fraction": 0.5, "feedback": "Close."}]
 
 
-def test_a_moodle_numerical_keeps_its_units_and_notes_its_dropped_feedback(tmp_path):
+def test_answers_after_any_other_answer_are_left_out_and_said(tmp_path):
+    reading = exchange.Reading()
+    (row,) = exchange.from_gift("::n:: A number? {#=4:0 =%50%*#Half. =%20%5 ####Why.}", reading)
+    assert row["numeric_answers"] == [{"value": None, "tolerance": 0, "fraction": 50, "feedback": "Half."}]
+    assert "could never count" in reading.notes[0]["reason"]
+
+
+def test_an_answer_overlapping_the_full_credit_one_before_it_is_said(tmp_path):
+    reading = exchange.Reading()
+    (row,) = exchange.from_gift("::n:: A number? {#=%50%4:1 =4:0 ####Why.}", reading)
+    assert row["answer"] == 4 and row["numeric_answers"][0]["fraction"] == 50
+    assert "here the 100% answer is checked first" in reading.notes[0]["reason"]
+
+
+def test_a_moodle_numerical_keeps_its_units_and_its_answers_feedback(tmp_path):
     xml = _moodle("""<question type="numerical"><name><text>product</text></name>
       <questiontext format="html"><text>Ca x P?</text></questiontext>
       <generalfeedback format="html"><text>Multiply.</text></generalfeedback>
@@ -148,9 +164,11 @@ def test_a_moodle_numerical_keeps_its_units_and_notes_its_dropped_feedback(tmp_p
       <units><unit><multiplier>1</multiplier><unit_name>mg²/dL²</unit_name></unit></units>
     </question>""")
     out = _import(tmp_path, xml, "n.xml")
-    assert "1 imported with something left out" in out and "'Multiply them.'" in out
+    assert "1 created" in out and "left out" not in out
     question = Question.objects.get(slug="product")
     assert (float(question.answer), float(question.tolerance), question.unit) == (70, 1, "mg²/dL²")
+    assert question.answer_feedback == "Yes."
+    assert question.numeric_answers == [{"value": None, "tolerance": 0, "fraction": 0, "feedback": "Multiply them."}]
 
 
 # ---------------------------------------------------------------- 4. HTML text kept as text
