@@ -4,12 +4,13 @@ from django.db.models import Prefetch
 
 from accounts.models import Preferences
 from cases.models import CaseProgress, Commitment, Hypothesis
+from quizzes import hooks
 from quizzes.models import Attempt, Flag, Note, ProblemReport, Response, ReviewCard
 
 
 def learner_data(*, learner) -> dict:
-    """All of one learner's own data, and nothing of anyone else's; a fixed number of queries (12), however long
-    the history."""
+    """All of one learner's own data, and nothing of anyone else's; a fixed number of queries, however long the
+    history. The apps above add their sections (quizzes.hooks.learner_data_sections): the classes, the LMS links."""
     return {
         "profile": {
             "username": learner.get_username(),
@@ -41,7 +42,7 @@ def learner_data(*, learner) -> dict:
             .order_by("created", "pk")
             .values("label", "url", "reason", "comment", "created", "status", "resolution", "resolved_at")
         ),
-    }
+    } | {name: section(learner) for name, section in hooks.learner_data_sections.items()}
 
 
 def _answers(learner) -> list[dict]:

@@ -17,3 +17,5 @@ class LtiConfig(AppConfig):
             case_services.case_completed.append(services.passback_on_case_completed)
         if panels.course_panel not in teach_hooks.cohort_panels:
             teach_hooks.cohort_panels.append(panels.course_panel)
+        quiz_hooks.learner_data_sections["lms_accounts"] = panels.lms_accounts_data
+        quiz_hooks.learner_data_sections["lms_scores"] = panels.lms_scores_data

@@ -55,3 +55,9 @@ progress_panels: list[ProgressPanel] = []
 # app sends its score to the LMS gradebook. A hook that fails is logged and never undoes the finish.
 AttemptFinished = Callable[[object], None]
 attempt_finished: list[AttemptFinished] = []
+
+
+# What the apps above add to a learner's own data download (accounts.selectors.learner_data), by section name: each
+# takes the learner and returns plain data (the teach app's "classes", the lti app's "lms_accounts" and "lms_scores").
+LearnerDataSection = Callable[[object], object]
+learner_data_sections: dict[str, LearnerDataSection] = {}

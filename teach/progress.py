@@ -11,3 +11,9 @@ def join_panel(request: HttpRequest) -> dict | None:
         return None  # instructors and staff are not learners: they make cohorts rather than join them
     cohorts = list(Cohort.objects.filter(learners=request.user).order_by("name"))
     return {"template": "teach/_join.html", "context": {"cohorts": cohorts, "form": JoinForm()}}
+
+
+def classes_data(learner) -> list[dict]:
+    """The learner's data download: the classes they are in (their instructors see their work)."""
+    cohorts = Cohort.objects.filter(learners=learner).prefetch_related("instructors").order_by("name", "pk")
+    return [{"class": c.name, "instructors": sorted(i.get_username() for i in c.instructors.all())} for c in cohorts]

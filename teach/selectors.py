@@ -133,9 +133,17 @@ class Scope:
     def learners(self) -> QuerySet:
         if self.everyone:
             return learners()
-        chosen = [self.cohort] if self.cohort is not None else list(self.cohorts)
-        members = Cohort.learners.through.objects.filter(cohort__in=chosen).values("user_id")
-        return learners().filter(pk__in=members)
+        return members_of([self.cohort] if self.cohort is not None else list(self.cohorts))
+
+
+def members_of(cohorts) -> QuerySet:
+    """The learners in any of these cohorts (a list or a QuerySet of them)."""
+    return learners().filter(pk__in=Cohort.learners.through.objects.filter(cohort__in=cohorts).values("user_id"))
+
+
+def learners_taught_by(user) -> QuerySet:
+    """The learners a teacher may open: those of the cohorts they teach; a superuser, every learner."""
+    return learners() if user.is_superuser else members_of(Cohort.objects.filter(instructors=user))
 
 
 def scope_for(user, cohort: str | None) -> Scope:

@@ -138,19 +138,11 @@ def cohort_code(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_cohort_url(cohort, "cohort-heading"))
 
 
-def _visible_learners(user):
-    """The learners an instructor may open: those of their cohorts (a superuser: every learner)."""
-    people = selectors.learners()
-    if user.is_superuser:
-        return people
-    return people.filter(pk__in=Cohort.learners.through.objects.filter(cohort__instructors=user).values("user_id"))
-
-
 @require_GET
 @teacher_required
 def learner(request: HttpRequest, pk: int) -> HttpResponse:
     """One learner in detail, for an instructor whose cohort they are in (a superuser: any learner)."""
-    person = get_object_or_404(_visible_learners(request.user), pk=pk)
+    person = get_object_or_404(selectors.learners_taught_by(request.user), pk=pk)
     theirs = Cohort.objects.taught_by(request.user).filter(learners=person).order_by("name")
     context = selectors.learner_detail(person) | {
         "person": person,
@@ -164,7 +156,7 @@ def learner(request: HttpRequest, pk: int) -> HttpResponse:
 @teacher_required
 def learner_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     """Lift a lock-out after too many wrong passwords (django-axes), for a learner of the instructor's cohorts."""
-    person = get_object_or_404(_visible_learners(request.user), pk=pk)
+    person = get_object_or_404(selectors.learners_taught_by(request.user), pk=pk)
     axes_reset(username=person.get_username())
     messages.success(request, f"{person.username} can log in again now (wrong passwords forgotten).")
     return redirect("teach:learner", pk=person.pk)

@@ -113,3 +113,11 @@ def test_a_running_exam_keeps_its_marks_out_of_the_download(learner_client, lear
     services.attempt_finish(attempt=exam)
     answer = _download(learner_client)["answers"][0]
     assert answer["correct"] is False
+
+
+def test_it_names_the_classes_the_learner_is_in(learner_client, learner, instructor):
+    from teach.models import Cohort
+
+    Cohort.objects.create(name="Dermatology block").learners.add(learner)
+    Cohort.objects.get().instructors.add(instructor)
+    assert _download(learner_client)["classes"] == [{"class": "Dermatology block", "instructors": ["instructor"]}]

@@ -222,3 +222,12 @@ def test_it_refuses_a_line_item_that_is_no_web_address(client, platform, simulat
     assert response.status_code == 400 and "_auth_user_id" not in client.session
     ags["lineitem"] = "https://lms.example.test/" + "x" * 600
     assert launch(client, simulator, target="quiz:topics=type;size=2", **{AGS: ags}).status_code == 400
+
+
+def test_the_learners_data_download_names_their_lms_account_and_scores(client, platform, simulator):
+    launch(client, simulator, target="quiz:topics=type;size=2", graded="q-9")
+    data = client.get("/accounts/data.json").json()
+    assert [(a["platform"], a["user_id"]) for a in data["lms_accounts"]] == [("Test Moodle", "moodle-user-7")]
+    [score] = data["lms_scores"]
+    assert score["status"] == "waiting" and score["gradebook_column"].endswith("/lineitems/q-9")
+    assert data["classes"][0]["class"].startswith("Dermatology block")
