@@ -47,23 +47,18 @@ class UploadForm(forms.Form):
         if upload.size > importing.MAX_BYTES:
             raise forms.ValidationError(importing.too_big(upload.name, upload.size))
         try:
-            text = importing.decode(upload.read(), upload.name)
-            cleaned["plan"] = self._plan(text, fmt, upload.name, cleaned)
+            pending = QuestionImport(
+                filename=upload.name[:255],
+                format=fmt,
+                topic=cleaned.get("topic") or "",
+                skip_unsupported=cleaned.get("skip_unsupported", False),
+                text=importing.decode(upload.read(), upload.name),
+            )
+            plan_for(pending)  # refused here, with every problem named, or kept for the preview
         except importing.ImportRefused as refusal:
             raise forms.ValidationError(str(refusal)) from None
-        cleaned |= {"text": text, "fmt": fmt}
+        cleaned["pending"] = pending
         return cleaned
-
-    @staticmethod
-    def _plan(text: str, fmt: str, name: str, cleaned: dict) -> importing.ImportPlan:
-        return importing.plan(
-            text,
-            fmt,
-            source=name,
-            topic=cleaned.get("topic") or None,
-            skip_unsupported=cleaned.get("skip_unsupported", False),
-            hints=ADMIN_HINTS,
-        )
 
 
 def plan_for(upload: QuestionImport) -> importing.ImportPlan:
@@ -108,15 +103,9 @@ class QuestionImportAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            upload = QuestionImport.objects.create(
-                uploaded_by=request.user,
-                filename=data["file"].name[:255],
-                format=data["fmt"],
-                topic=data.get("topic") or "",
-                skip_unsupported=data.get("skip_unsupported", False),
-                text=data["text"],
-            )
+            upload = form.cleaned_data["pending"]
+            upload.uploaded_by = request.user
+            upload.save()
             return HttpResponseRedirect(reverse("admin:cases_questionimport_change", args=[upload.pk]))
         context = {
             **self.admin_site.each_context(request),

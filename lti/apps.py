@@ -7,7 +7,7 @@ class LtiConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import services as case_services
-        from lti import panels, services
+        from lti import hooks, services
         from quizzes import hooks as quiz_hooks
         from teach import hooks as teach_hooks
 
@@ -15,7 +15,7 @@ class LtiConfig(AppConfig):
             quiz_hooks.attempt_finished.append(services.passback_on_attempt_finished)
         if services.passback_on_case_completed not in case_services.case_completed:
             case_services.case_completed.append(services.passback_on_case_completed)
-        if panels.course_panel not in teach_hooks.cohort_panels:
-            teach_hooks.cohort_panels.append(panels.course_panel)
-        quiz_hooks.learner_data_sections["lms_accounts"] = panels.lms_accounts_data
-        quiz_hooks.learner_data_sections["lms_scores"] = panels.lms_scores_data
+        if hooks.course_panel not in teach_hooks.cohort_panels:
+            teach_hooks.cohort_panels.append(hooks.course_panel)
+        quiz_hooks.learner_data_sections["lms_accounts"] = hooks.lms_accounts_data
+        quiz_hooks.learner_data_sections["lms_scores"] = hooks.lms_scores_data

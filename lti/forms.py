@@ -2,6 +2,7 @@ from django import forms
 
 from cases.models import Case
 from lti import targets
+from quizzes.forms import QUIZ_MODES
 from quizzes.models import Attempt, Topic
 
 KINDS = [("case", "A case"), ("quiz", "A quiz"), ("review", "The learner's review queue")]
@@ -30,7 +31,7 @@ class DeepLinkForm(forms.Form):
     size = forms.IntegerField(label="Questions in the quiz", min_value=1, max_value=targets.MAX_SIZE, initial=10)
     mode = forms.ChoiceField(
         label="Quiz mode",
-        choices=[(Attempt.Mode.TUTOR, Attempt.Mode.TUTOR.label), (Attempt.Mode.EXAM, Attempt.Mode.EXAM.label)],
+        choices=QUIZ_MODES,
         initial=Attempt.Mode.TUTOR,
         widget=forms.RadioSelect,
     )

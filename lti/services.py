@@ -237,7 +237,9 @@ def passback_on_attempt_finished(attempt) -> None:
 
 def passback_on_case_completed(progress: CaseProgress) -> None:
     """cases.services.case_completed: the take finished owes its score to the links that opened the case."""
-    waiting = Passback.objects.filter(user_id=progress.learner_id, case_id=progress.case_id, status="waiting")
+    waiting = Passback.objects.filter(
+        user_id=progress.learner_id, case_id=progress.case_id, status=Passback.Status.WAITING
+    )
     waiting = waiting.filter(Q(progress__isnull=True) | Q(progress=progress))
     ids = list(waiting.values_list("pk", flat=True))
     if ids:

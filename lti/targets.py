@@ -10,10 +10,11 @@ never disagree on the format.
 
 from dataclasses import dataclass, field
 
+from quizzes.forms import QUIZ_MODES
 from quizzes.models import Attempt, Topic
 
 MAX_SIZE = 100
-MODES = (Attempt.Mode.TUTOR.value, Attempt.Mode.EXAM.value)
+MODES = tuple(value for value, _ in QUIZ_MODES)
 
 
 class TargetError(ValueError):

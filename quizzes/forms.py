@@ -7,6 +7,10 @@ from quizzes.models import Attempt, Certainty, ProblemReport, Question, Topic
 VALUE_LIMIT = Decimal("9999999999")
 
 
+# The modes a quiz is started in, by a learner or from a course link (lti); a case's attempt has its own.
+QUIZ_MODES = [(Attempt.Mode.TUTOR.value, Attempt.Mode.TUTOR.label), (Attempt.Mode.EXAM.value, Attempt.Mode.EXAM.label)]
+
+
 class QuizBuilderForm(forms.Form):
     topics = forms.MultipleChoiceField(
         choices=Topic.choices,
@@ -23,7 +27,7 @@ class QuizBuilderForm(forms.Form):
     )
     pool = forms.ChoiceField(label="Questions from", choices=Attempt.Pool.choices, initial=Attempt.Pool.ALL)
     mode = forms.ChoiceField(
-        choices=[(Attempt.Mode.TUTOR, Attempt.Mode.TUTOR.label), (Attempt.Mode.EXAM, Attempt.Mode.EXAM.label)],
+        choices=QUIZ_MODES,
         initial=Attempt.Mode.TUTOR,
         widget=forms.RadioSelect,
     )

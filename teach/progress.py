@@ -1,4 +1,5 @@
-"""What the teach app adds to a learner's progress page: the cohorts they are in, and a box for a join code."""
+"""What the teach app adds to a learner's own pages: on the progress page, the cohorts they are in and a box for a
+join code; in their data download, the classes they are in."""
 
 from django.http import HttpRequest
 

@@ -1,5 +1,6 @@
-"""What the lti app adds to other apps' pages: on the teaching dashboard, an LMS course's cohort shows the course and
-a roster sync; a learner's data download lists their LMS accounts and the scores sent to LMS gradebooks."""
+"""What the lti app hands the apps beneath it (registered in LtiConfig.ready()): on the teaching dashboard, an LMS
+course's cohort shows the course and a roster sync; a learner's data download lists their LMS accounts and the
+scores sent to LMS gradebooks."""
 
 from django.http import HttpRequest
 
